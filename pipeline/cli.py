@@ -19,6 +19,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def main() -> None:
+    """mops: MAP + CRM + ad spend -> one lead-to-revenue funnel -> KPI marts on DuckDB."""
+
+
 def _fail(error: MopsError) -> typer.Exit:
     typer.secho(f"error: {error}", fg=typer.colors.RED, err=True)
     return typer.Exit(code=1)
@@ -45,3 +50,31 @@ def ingest(
     except MopsError as error:
         raise _fail(error) from error
     print_file_results(results)
+
+
+@app.command()
+def build() -> None:
+    """Run the main job on this machine: ingest new landing files, then build the models."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pipeline.defs.run import run_build
+
+    settings = Settings.from_env()
+    console = Console()
+    console.print(f"landing:   {settings.landing_dir}")
+    try:
+        success, outcomes = run_build(settings)
+    except MopsError as error:
+        raise _fail(error) from error
+    table = Table(title="materialized assets")
+    table.add_column("asset")
+    table.add_column("rows", justify="right")
+    for outcome in sorted(outcomes, key=lambda o: o.key):
+        table.add_row(outcome.key, "" if outcome.row_count is None else f"{outcome.row_count:,}")
+    console.print(table)
+    console.print(f"warehouse: {settings.warehouse}  (duckdb {settings.warehouse} -readonly)")
+    console.print("load log:  meta.load_log, quarantined rows: meta.quarantine")
+    if not success:
+        console.print("[red]the build failed: see the errors above or the run in `dagster dev`[/]")
+        raise typer.Exit(code=1)

@@ -22,7 +22,7 @@ def connect(
     target = Path(path)
     if not read_only and str(path) != ":memory:":
         target.parent.mkdir(parents=True, exist_ok=True)
-    config: dict[str, str] = {}
+    config: dict[str, str | bool | int | float | list[str]] = {}
     if memory_limit:
         config["memory_limit"] = memory_limit
     con = duckdb.connect(str(path), read_only=read_only, config=config)

@@ -1,0 +1,93 @@
+"""One Dagster asset per landing object: `raw/<system>/<object>`, group `ingest`."""
+
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from pipeline.defs.resources import WarehouseResource
+from pipeline.ingest.objects import OBJECTS, SourceObject
+from pipeline.ingest.parsing import SQL_TYPES
+
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
+
+INGEST_GROUP = "ingest"
+_LOADER_SOURCE = Path(__file__).resolve().parent.parent / "ingest" / "loader.py"
+
+
+def _column_schema(obj: SourceObject) -> dg.TableSchema:
+    columns = [dg.TableColumn(c.name, SQL_TYPES[c.type]) for c in obj.columns]
+    if obj.unpivot:
+        key, value, kind = obj.unpivot
+        columns += [dg.TableColumn(key, "varchar"), dg.TableColumn(value, SQL_TYPES[kind])]
+    columns += [
+        dg.TableColumn("_file", "varchar", description="landing file, relative to the landing dir"),
+        dg.TableColumn("_line", "bigint", description="line of the record in that file"),
+        dg.TableColumn("_load_id", "varchar", description="meta.load_log.load_id"),
+    ]
+    return dg.TableSchema(columns=columns)
+
+
+def _ingest_asset(obj: SourceObject) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=dg.AssetKey(list(obj.asset_path)),
+        group_name=INGEST_GROUP,
+        kinds={"duckdb"},
+        description=f"{obj.description} Landing folder `{obj.system}/{obj.name}/`; "
+        f"table `{obj.qualified_table}`.",
+        owners=["team:data-engineering"],
+        metadata={
+            "dagster/table_name": obj.qualified_table,
+            "dagster/column_schema": _column_schema(obj),
+            "dagster/code_references": dg.CodeReferencesMetadataValue(
+                code_references=[dg.LocalFileCodeReference(file_path=str(_LOADER_SOURCE))]
+            ),
+        },
+    )
+    def _load(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource
+    ) -> dg.MaterializeResult:  # type: ignore[type-arg]
+        return load_object(context, warehouse, obj)
+
+    return _load
+
+
+def load_object(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, obj: SourceObject
+) -> dg.MaterializeResult:  # type: ignore[type-arg]
+    from pipeline.ingest.loader import ensure_meta, ensure_table, ingest_landing
+
+    settings = warehouse.settings()
+    landing = Path(warehouse.landing_dir) if warehouse.landing_dir else settings.landing_dir
+    with warehouse.connect() as con:
+        results = ingest_landing(con, landing, settings, objects=[obj])
+        ensure_meta(con)
+        ensure_table(con, obj)
+        counted = con.execute(f"select count(*) from {obj.qualified_table}").fetchone()
+    for result in results:
+        if result.status == "rejected":
+            context.log.warning(f"rejected {result.path}: {result.error}")
+        elif result.rows_quarantined:
+            context.log.warning(
+                f"{result.path}: {result.rows_quarantined} row(s) quarantined (meta.quarantine)"
+            )
+    metadata: dict[str, Any] = {
+        "files_loaded": sum(r.status == "loaded" for r in results),
+        "files_rejected": sum(r.status == "rejected" for r in results),
+        "files_skipped": sum(r.status == "skipped" for r in results),
+        "rows_loaded": sum(r.rows_loaded for r in results),
+        "rows_quarantined": sum(r.rows_quarantined for r in results),
+        "dagster/row_count": int(counted[0]) if counted else 0,
+        "dagster/table_name": obj.qualified_table,
+        "dagster/column_schema": _column_schema(obj),
+    }
+    rejected = [f"{r.path}: {r.error}" for r in results if r.status == "rejected"]
+    if rejected:
+        metadata["rejected_files"] = dg.MetadataValue.md("\n".join(f"- {r}" for r in rejected))
+    return dg.MaterializeResult(metadata=metadata)
+
+
+def ingest_assets(objects: Sequence[SourceObject] = OBJECTS) -> list[dg.AssetsDefinition]:
+    return [_ingest_asset(obj) for obj in objects]

@@ -1,0 +1,39 @@
+"""A per-file summary table of an ingest run, for the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from pipeline.ingest.loader import FileResult
+
+
+def print_file_results(results: Sequence[FileResult]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="ingest", show_lines=False)
+    for header in ("system/object", "file", "status", "read", "loaded", "quarantined", "seconds"):
+        table.add_column(header, justify="right" if header in {"read", "loaded"} else "left")
+    for r in results:
+        if r.status == "skipped":
+            continue
+        style = {"rejected": "red", "loaded": "green" if not r.rows_quarantined else "yellow"}
+        table.add_row(
+            f"{r.system}/{r.object}",
+            r.path.rsplit("/", 1)[-1],
+            f"[{style.get(r.status, '')}]{r.status}[/]",
+            f"{r.rows_read:,}",
+            f"{r.rows_loaded:,}",
+            f"{r.rows_quarantined:,}",
+            f"{r.seconds:.2f}",
+        )
+    console = Console()
+    if table.row_count:
+        console.print(table)
+    skipped = sum(r.status == "skipped" for r in results)
+    console.print(
+        f"{len(results) - skipped} file(s) loaded or rejected, {skipped} already loaded (skipped)"
+    )
+    for r in results:
+        if r.status == "rejected":
+            console.print(f"[red]rejected[/] {r.path}: {r.error}")

@@ -1,0 +1,46 @@
+"""Shared fixtures: real DuckDB files in tmp_path, landing zones written by the test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pipeline.warehouse import connect
+
+REAL_EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "real_exports"
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(tmp_path / "warehouse.duckdb")
+    yield con
+    con.close()
+
+
+LandingWriter = Callable[[str, str | bytes], Path]
+
+
+@pytest.fixture
+def landing(tmp_path: Path) -> Path:
+    root = tmp_path / "landing"
+    root.mkdir()
+    return root
+
+
+@pytest.fixture
+def deliver(landing: Path) -> LandingWriter:
+    """`deliver("salesforce/Lead/Lead_1.csv", text)` writes one file into the landing zone."""
+
+    def write(relative: str, content: str | bytes) -> Path:
+        path = landing / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            path.write_bytes(content.encode("utf-8"))
+        else:
+            path.write_bytes(content)
+        return path
+
+    return write

@@ -1,0 +1,53 @@
+"""Loading is idempotent per file content, and re-delivered records are kept for CDC."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from tests.conftest import LandingWriter
+from tests.ingest.helpers import one, run_ingest
+
+HEADER = "Id,Email,SystemModstamp\n"
+
+
+def test_a_file_loaded_before_is_skipped(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
+) -> None:
+    deliver(
+        "salesforce/Lead/day1.csv", HEADER + "00Q000000000001AAA,a@x.com,2026-03-01T00:00:00Z\n"
+    )
+    run_ingest(warehouse, landing)
+    [again] = run_ingest(warehouse, landing)
+    assert again.status == "skipped"
+    assert one(warehouse, "select count(*) from raw.salesforce__lead") == 1
+
+
+def test_the_same_content_under_another_name_is_skipped(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
+) -> None:
+    content = HEADER + "00Q000000000001AAA,a@x.com,2026-03-01T00:00:00Z\n"
+    deliver("salesforce/Lead/day1.csv", content)
+    run_ingest(warehouse, landing)
+    deliver("salesforce/Lead/day1_copy.csv", content)
+    statuses = {r.path: r.status for r in run_ingest(warehouse, landing)}
+    assert statuses["salesforce/Lead/day1_copy.csv"] == "skipped"
+
+
+def test_a_redelivered_record_is_kept_beside_the_first_version(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
+) -> None:
+    deliver(
+        "salesforce/Lead/day1.csv", HEADER + "00Q000000000001AAA,a@x.com,2026-03-01T00:00:00Z\n"
+    )
+    run_ingest(warehouse, landing)
+    deliver(
+        "salesforce/Lead/day2.csv", HEADER + "00Q000000000001AAA,b@x.com,2026-03-02T00:00:00Z\n"
+    )
+    run_ingest(warehouse, landing)
+    versions = one(
+        warehouse,
+        "select list(email order by system_modstamp) from raw.salesforce__lead",
+    )
+    assert versions == ["a@x.com", "b@x.com"]
