@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,11 +20,14 @@ from typing import TYPE_CHECKING
 from pipeline.ingest import parsing
 from pipeline.ingest.errors import FileRejected, IngestError
 from pipeline.ingest.formats import (
+    Layout,
     SourceRead,
     file_format,
     finish_read,
+    first_line,
     line_of,
-    read_source,
+    register_source,
+    sniff,
 )
 from pipeline.ingest.objects import OBJECTS, SourceObject, find_object, snake_case
 from pipeline.ingest.parsing import SQL_TYPES, quote
@@ -120,13 +123,86 @@ def ingest_landing(
     objects: Iterable[SourceObject] | None = None,
     retry_rejected: bool = False,
 ) -> list[FileResult]:
-    """Load every new file of `objects` (default: all) found under `landing`."""
+    """Load every new file of `objects` (default: all) found under `landing`.
+
+    Files of one object with the same layout load together in one scan and one transaction
+    (a crash leaves none of them loaded); if that scan fails, each file loads on its own so
+    only the unreadable one is rejected.
+    """
     settings = settings or Settings.from_env()
     ensure_meta(con)
-    return [
-        load_file(con, item, settings.report_timezone, retry_rejected)
-        for item in discover(landing, objects)
-    ]
+    tz = settings.report_timezone
+    seen = _seen_hashes(con, retry_rejected)
+    results: dict[Path, FileResult] = {}
+    pending: dict[tuple[str, str], list[_Pending]] = {}
+    files = discover(landing, objects)
+    for item in files:
+        digest = sha256_of(item.path)
+        if (item.system, item.object, digest) in seen:
+            results[item.path] = FileResult(item.system, item.object, item.relative_path, "skipped")
+            continue
+        seen.add((item.system, item.object, digest))
+        try:
+            obj = find_object(item.system, item.object)
+            if obj is None:
+                known = ", ".join(f"{o.system}/{o.name}" for o in OBJECTS)
+                raise FileRejected(item.path, f"unknown landing object; expected one of: {known}")
+            layout = sniff(item.path, obj)
+        except FileRejected as rejection:
+            results[item.path] = _log_rejection(con, item, digest, rejection.reason)
+            continue
+        pending.setdefault((item.system, item.object), []).append(_Pending(item, digest, layout))
+    for (system, name), items in pending.items():
+        obj = find_object(system, name)
+        assert obj is not None
+        for batch in _batches(items):
+            for result in _load_batch_or_each(con, obj, batch, tz):
+                results[Path(result.path_on_disk)] = result.result
+    return [results[item.path] for item in files]
+
+
+@dataclass(frozen=True)
+class _Pending:
+    item: LandingFile
+    digest: str
+    layout: Layout
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    path_on_disk: str
+    result: FileResult
+
+
+_BATCH_BYTES = 1 << 30
+_BATCH_FILES = 1000
+
+
+def _batches(items: list[_Pending]) -> Iterator[list[_Pending]]:
+    """Consecutive files with one layout, up to 1 GiB or 1,000 files per batch."""
+    batch: list[_Pending] = []
+    size = 0
+    for pending in items:
+        length = pending.item.path.stat().st_size
+        if batch and (
+            pending.layout != batch[0].layout
+            or size + length > _BATCH_BYTES
+            or len(batch) >= _BATCH_FILES
+        ):
+            yield batch
+            batch, size = [], 0
+        batch.append(pending)
+        size += length
+    if batch:
+        yield batch
+
+
+def _seen_hashes(con: duckdb.DuckDBPyConnection, retry_rejected: bool) -> set[tuple[str, str, str]]:
+    statuses = "('loaded')" if retry_rejected else "('loaded', 'rejected')"
+    found = con.execute(
+        f"select system, object, sha256 from meta.load_log where status in {statuses}"
+    ).fetchall()
+    return {(str(a), str(b), str(c)) for a, b, c in found}
 
 
 def sha256_of(path: Path) -> str:
@@ -134,57 +210,43 @@ def sha256_of(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def load_file(
-    con: duckdb.DuckDBPyConnection,
-    item: LandingFile,
-    report_timezone: str = "UTC",
-    retry_rejected: bool = False,
-) -> FileResult:
+def _load_batch_or_each(
+    con: duckdb.DuckDBPyConnection, obj: SourceObject, batch: list[_Pending], tz: str
+) -> list[_Outcome]:
+    try:
+        return _load_batch(con, obj, batch, tz)
+    except Exception as error:
+        if len(batch) > 1:
+            return [o for one in batch for o in _load_batch_or_each(con, obj, [one], tz)]
+        item, digest = batch[0].item, batch[0].digest
+        reason = f"cannot be read: {first_line(error)}"
+        return [_Outcome(str(item.path), _log_rejection(con, item, digest, reason))]
+
+
+def _load_batch(
+    con: duckdb.DuckDBPyConnection, obj: SourceObject, batch: list[_Pending], tz: str
+) -> list[_Outcome]:
     started = time.perf_counter()
-    digest = sha256_of(item.path)
-    statuses = ("loaded",) if retry_rejected else ("loaded", "rejected")
-    seen = con.execute(
-        "select status from meta.load_log where sha256 = ? and system = ? and object = ? "
-        f"and status in ({', '.join(quote(s) for s in statuses)}) limit 1",
-        [digest, item.system, item.object],
-    ).fetchone()
-    if seen:
-        return FileResult(item.system, item.object, item.relative_path, "skipped")
-    load_id = uuid.uuid4().hex
-    obj = find_object(item.system, item.object)
     con.execute("begin transaction")
     try:
-        if obj is None:
-            known = ", ".join(f"{o.system}/{o.name}" for o in OBJECTS)
-            raise FileRejected(item.path, f"unknown landing object; expected one of: {known}")
-        if file_format(item.path) is None:
-            raise FileRejected(item.path, "unsupported file type (csv, tsv, json, jsonl, parquet)")
-        read = read_source(con, item.path, obj)
-        result = _load_rows(con, item, obj, read, load_id, digest, report_timezone, started)
+        read = register_source(con, [p.item.path for p in batch], batch[0].layout)
+        ensure_table(con, obj)
+        outcomes = _load_rows(con, obj, batch, read, tz, started)
         con.execute("commit")
-        return result
-    except FileRejected as rejection:
-        con.execute("rollback")
-        return _log_rejection(con, item, load_id, digest, rejection.reason, started)
+        return outcomes
     except BaseException:
         con.execute("rollback")
         raise
 
 
 def _log_rejection(
-    con: duckdb.DuckDBPyConnection,
-    item: LandingFile,
-    load_id: str,
-    digest: str,
-    reason: str,
-    started: float,
+    con: duckdb.DuckDBPyConnection, item: LandingFile, digest: str, reason: str
 ) -> FileResult:
-    seconds = time.perf_counter() - started
     con.execute(
-        "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, [], 'rejected', ?, ?, "
+        "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, [], 'rejected', ?, 0, "
         "now()::timestamp)",
         [
-            load_id,
+            uuid.uuid4().hex,
             item.system,
             item.object,
             item.relative_path,
@@ -192,12 +254,9 @@ def _log_rejection(
             item.path.stat().st_size,
             file_format(item.path),
             reason,
-            seconds,
         ],
     )
-    return FileResult(
-        item.system, item.object, item.relative_path, "rejected", error=reason, seconds=seconds
-    )
+    return FileResult(item.system, item.object, item.relative_path, "rejected", error=reason)
 
 
 def _ident(name: str) -> str:
@@ -294,10 +353,10 @@ def _typed_select(obj: SourceObject, mapping: _Mapping, headers: list[str], tz: 
         else ""
     )
     return f"""
-        with nulled as (select {", ".join(nulled)} from _src),
+        with nulled as (select _path, {", ".join(nulled)} from _src),
         typed as (select *, {", ".join(typed)} from nulled),
         checked as (select *, {errors} as _errors from typed)
-        select {", ".join(_ident(c.name) for c in obj.columns)}, _errors,
+        select _path, {", ".join(_ident(c.name) for c in obj.columns)}, _errors,
                case when len(_errors) > 0 then json_object({raw_pairs})::varchar end as _raw,
                {f"json_object({extra_pairs})" if extra_pairs else "null::json"} as _extra
                {unpivoted}
@@ -307,38 +366,49 @@ def _typed_select(obj: SourceObject, mapping: _Mapping, headers: list[str], tz: 
 
 def _load_rows(
     con: duckdb.DuckDBPyConnection,
-    item: LandingFile,
     obj: SourceObject,
+    batch: list[_Pending],
     read: SourceRead,
-    load_id: str,
-    digest: str,
     tz: str,
     started: float,
-) -> FileResult:
+) -> list[_Outcome]:
     mapping = _map_headers(obj, read.headers)
-    ensure_table(con, obj)
     con.execute(
         f"create or replace temp table _typed as {_typed_select(obj, mapping, read.headers, tz)}"
     )
-    counts = con.execute(
-        "select count(*), count(*) filter (where len(_errors) = 0), coalesce(min(rowid), 0) "
-        "from _typed"
-    ).fetchone()
-    total, good, first_rowid = (int(c) for c in counts) if counts else (0, 0, 0)
-    finish_read(con, read, total)
-    line = line_of(read, "_ord")
-    # Rows inserted in this transaction have row ids from a large offset, in insertion order.
-    typed_rows = f"(select *, rowid - {first_rowid} + 1 as _ord from _typed)"
-    names = [c.name for c in obj.columns]
-    target = ", ".join(_ident(n) for n in names)
-    file_literal, load_literal = quote(item.relative_path), quote(load_id)
+    skipped = finish_read(con, read)
+    load_ids = {str(p.item.path): uuid.uuid4().hex for p in batch}
+    con.execute(
+        "create or replace temp table _batch (path varchar, relative varchar, load_id varchar)"
+    )
+    con.executemany(
+        "insert into _batch values (?, ?, ?)",
+        [[str(p.item.path), p.item.relative_path, load_ids[str(p.item.path)]] for p in batch],
+    )
+    # Rows inserted in this transaction have row ids from a large offset, in insertion order,
+    # so a record's ordinal in its file is its row id minus the first row id of that file.
+    con.execute(
+        """
+        create or replace temp table _files as
+        select _path, min(rowid) as first_rowid, count(*) as total,
+               count(*) filter (where len(_errors) = 0) as good
+        from _typed group by _path
+        """
+    )
+    line = line_of(read, "_ord", "_path")
+    typed_rows = (
+        "(select t.*, t.rowid - f.first_rowid + 1 as _ord, b.relative as _relative, "
+        "b.load_id as _load from _typed t join _files f using (_path) "
+        "join _batch b on b.path = t._path)"
+    )
+    target = ", ".join(_ident(c.name) for c in obj.columns)
     if obj.unpivot:
         key, value, _ = obj.unpivot
         con.execute(
             f"""
             insert into {obj.qualified_table} ({target}, {_ident(key)}, {_ident(value)},
                                                _file, _line, _load_id)
-            select {target}, v.key, v.value, {file_literal}, {line}, {load_literal}
+            select {target}, v.key, v.value, _relative, {line}, _load
             from (select *, unnest(_values) as v from {typed_rows} where len(_errors) = 0)
             """
         )
@@ -346,61 +416,75 @@ def _load_rows(
         con.execute(
             f"""
             insert into {obj.qualified_table} ({target}, _file, _line, _load_id, _extra)
-            select {target}, {file_literal}, {line}, {load_literal}, _extra
+            select {target}, _relative, {line}, _load, _extra
             from {typed_rows} where len(_errors) = 0
             """
         )
-    meta = f"{load_literal}, {quote(item.system)}, {quote(item.object)}, {file_literal}"
+    where = f"{quote(obj.system)}, {quote(obj.name)}"
     con.execute(
         f"""
         insert into meta.quarantine
-        select {meta}, {line}, _errors[1].column,
+        select _load, {where}, _relative, {line}, _errors[1].column,
                array_to_string(list_transform(_errors, lambda e: e.column || ': ' || e.reason),
                                '; '),
                _errors[1].value, _raw, now()::timestamp
         from {typed_rows} where len(_errors) > 0
         """
     )
+    rejects: dict[str, int] = {}
     if read.structural_rejects:
         con.execute(
             f"""
             insert into meta.quarantine
-            select {meta}, line, column_name, error_type || ': ' || error_message, null,
-                   csv_line, now()::timestamp
-            from _reject_lines
+            select b.load_id, {where}, b.relative, r.line, r.column_name,
+                   r.error_type || ': ' || r.error_message, null, r.csv_line, now()::timestamp
+            from _reject_lines r join _batch b on b.path = r._path
             """
         )
-    rejected = read.structural_rejects
-    rows_read, quarantined = total + rejected, total - good + rejected
-    seconds = time.perf_counter() - started
-    con.execute(
-        "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', null, ?, "
-        "now()::timestamp)",
-        [
-            load_id,
+        found = con.execute("select _path, count(*) from _reject_lines group by _path").fetchall()
+        rejects = {str(path): int(count) for path, count in found}
+    counts = {
+        str(path): (int(total), int(good))
+        for path, total, good in con.execute("select _path, total, good from _files").fetchall()
+    }
+    seconds = (time.perf_counter() - started) / len(batch)
+    outcomes = []
+    extras = [h for h, _ in mapping.extras]
+    for pending in batch:
+        item, path = pending.item, str(pending.item.path)
+        total, good = counts.get(path, (0, 0))
+        rejected = rejects.get(path, 0)
+        result = FileResult(
             item.system,
             item.object,
             item.relative_path,
-            digest,
-            item.path.stat().st_size,
-            file_format(item.path),
-            rows_read,
+            "loaded",
+            total + rejected,
             good,
-            quarantined,
-            read.skipped_lines,
-            [h for h, _ in mapping.extras],
+            total - good + rejected,
+            None,
             seconds,
-        ],
-    )
+        )
+        lines_skipped = pending.layout.header_index + skipped.get(path, 0)
+        con.execute(
+            "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', "
+            "null, ?, now()::timestamp)",
+            [
+                load_ids[path],
+                item.system,
+                item.object,
+                item.relative_path,
+                pending.digest,
+                item.path.stat().st_size,
+                pending.layout.kind,
+                result.rows_read,
+                result.rows_loaded,
+                result.rows_quarantined,
+                lines_skipped,
+                extras,
+                seconds,
+            ],
+        )
+        outcomes.append(_Outcome(path, result))
     con.execute("drop table _typed")
-    return FileResult(
-        item.system,
-        item.object,
-        item.relative_path,
-        "loaded",
-        rows_read,
-        good,
-        quarantined,
-        None,
-        seconds,
-    )
+    return outcomes

@@ -17,15 +17,14 @@ from tests.ingest.helpers import one, run_ingest
 LOADER = """
 import sys
 from pathlib import Path
-from pipeline.ingest.loader import ensure_meta, discover, load_file
+from pipeline.ingest.loader import ensure_meta, ingest_landing
 from pipeline.warehouse import connect
 
 con = connect(sys.argv[1])
 ensure_meta(con)
 con.execute("checkpoint")
-for item in discover(Path(sys.argv[2])):
-    print("loading", item.relative_path, flush=True)
-    load_file(con, item)
+print("loading", flush=True)
+ingest_landing(con, Path(sys.argv[2]))
 print("done", flush=True)
 """
 
@@ -55,7 +54,7 @@ def test_killed_mid_file_leaves_nothing_and_the_next_run_loads_it(tmp_path: Path
     )
     assert process.stdout is not None
     assert process.stdout.readline().startswith("loading")
-    time.sleep(0.5)
+    time.sleep(1.0)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert process.returncode == -signal.SIGKILL

@@ -24,7 +24,7 @@ GOOD_LEAD = "Id,Email\n00Q000000000001AAA,a@x.com\n"
             b"Email,Company\na@x.com,Acme\n",
             "missing required column(s) id",
         ),
-        ("salesforce/Lead/broken.json", b'[{"Id": "00Q000000000001AAA", ', "invalid JSON"),
+        ("salesforce/Lead/broken.json", b'[{"Id": "00Q000000000001AAA", ', "Malformed JSON"),
         ("salesforce/Lead/prose.json", b"hello", "not JSON"),
         ("salesforce/Lead/lead.xlsx", b"PK\x03\x04", "unsupported file type"),
         ("salesforce/Widget/w.csv", b"Id\n1\n", "unknown landing object"),
