@@ -37,6 +37,9 @@ def ingest(
     warehouse: Annotated[
         Path | None, typer.Option(help="Warehouse file (default: $MOPS_WAREHOUSE).")
     ] = None,
+    retry_rejected: Annotated[
+        bool, typer.Option(help="Try files rejected before again (same content hash).")
+    ] = False,
 ) -> None:
     """Load every new landing file into the warehouse's raw schema."""
     from pipeline.ingest.loader import ingest_landing
@@ -46,7 +49,9 @@ def ingest(
     settings = Settings.from_env()
     try:
         with connect(warehouse or settings.warehouse, memory_limit=settings.memory_limit) as con:
-            results = ingest_landing(con, landing or settings.landing_dir, settings)
+            results = ingest_landing(
+                con, landing or settings.landing_dir, settings, retry_rejected=retry_rejected
+            )
     except MopsError as error:
         raise _fail(error) from error
     print_file_results(results)

@@ -51,3 +51,21 @@ def test_a_redelivered_record_is_kept_beside_the_first_version(
         "select list(email order by system_modstamp) from raw.salesforce__lead",
     )
     assert versions == ["a@x.com", "b@x.com"]
+
+
+def test_a_rejected_file_is_retried_only_when_asked(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
+) -> None:
+    from dataclasses import replace
+
+    from pipeline.ingest.loader import ingest_landing
+    from pipeline.settings import Settings
+
+    deliver("salesforce/Lead/bad.csv", "Email\na@x.com\n")
+    run_ingest(warehouse, landing)
+    [again] = run_ingest(warehouse, landing)
+    assert again.status == "skipped"
+    settings = replace(Settings.from_env(), landing_dir=landing)
+    [retried] = ingest_landing(warehouse, landing, settings, retry_rejected=True)
+    assert retried.status == "rejected"
+    assert one(warehouse, "select count(*) from meta.load_log where status = 'rejected'") == 2
