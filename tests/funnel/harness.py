@@ -1,0 +1,54 @@
+"""Build the real `models/` project on a small hand-made world, for funnel and mart tests.
+
+    con = build_world(tmp_path, {"salesforce/Lead/l.csv": "Id,Email\\n..."}, vars={...})
+
+writes the files into a landing zone, ingests them, loads `seeds/`, builds every model and
+returns the open warehouse connection. A model that fails makes the test fail with its message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from pipeline.engine import build, load_project
+from pipeline.ingest.loader import ingest_landing
+from pipeline.seeds import load_seeds
+from pipeline.settings import PROJECT_ROOT
+from pipeline.warehouse import connect
+
+MODELS_DIR = PROJECT_ROOT / "models"
+SEEDS_DIR = PROJECT_ROOT / "seeds"
+
+
+def build_world(
+    tmp_path: Path,
+    files: Mapping[str, str],
+    vars: Mapping[str, Any] | None = None,
+    select: list[str] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    landing = tmp_path / "landing"
+    for relative, content in files.items():
+        path = landing / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    landing.mkdir(exist_ok=True)
+    con = connect(tmp_path / "warehouse.duckdb")
+    results = ingest_landing(con, landing)
+    problems = [r for r in results if r.status == "rejected" or r.rows_quarantined]
+    assert not problems, f"the test world did not load cleanly: {problems}"
+    load_seeds(con, SEEDS_DIR)
+    project = load_project(MODELS_DIR, vars=vars)
+    chosen = select or list(project.models)
+    failed = [r for r in build(con, project, chosen, vars=vars) if not r.ok]
+    assert not failed, "\n".join(f"{r.name}: {r.status} {r.message}" for r in failed)
+    return con
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cursor = con.execute(sql)
+    names = [d[0] for d in cursor.description or []]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
