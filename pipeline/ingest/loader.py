@@ -308,9 +308,13 @@ def _map_headers(obj: SourceObject, headers: list[str]) -> _Mapping:
     return _Mapping(columns, extras)
 
 
-def _typed_select(obj: SourceObject, mapping: _Mapping, headers: list[str], tz: str) -> str:
+def _typed_select(obj: SourceObject, mapping: _Mapping, read: SourceRead, tz: str) -> str:
     """One pass over `_src`: typed columns, the list of errors per row, raw text of bad rows."""
-    nulled = [f"{parsing.null_if_empty(f'f{i}')} as r{i}" for i in range(len(headers))]
+    headers = read.headers
+    nulled = [
+        f"f{i} as r{i}" if read.reader_reads_nulls else f"{parsing.null_if_empty(f'f{i}')} as r{i}"
+        for i in range(len(headers))
+    ]
     typed = []
     checks = []
     for column in obj.columns:
@@ -373,9 +377,7 @@ def _load_rows(
     started: float,
 ) -> list[_Outcome]:
     mapping = _map_headers(obj, read.headers)
-    con.execute(
-        f"create or replace temp table _typed as {_typed_select(obj, mapping, read.headers, tz)}"
-    )
+    con.execute(f"create or replace temp table _typed as {_typed_select(obj, mapping, read, tz)}")
     skipped = finish_read(con, read)
     load_ids = {str(p.item.path): uuid.uuid4().hex for p in batch}
     con.execute(

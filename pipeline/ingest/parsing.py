@@ -65,7 +65,7 @@ def parse_bool(value: str) -> str:
     return (
         f"(case when {value} is null then false "
         f"when lower(trim({value})) in ('true', 't', '1', 'yes', 'y') then true "
-        f"when lower(trim({value})) in ('false', 'f', '0', 'no', 'n') then false end)"
+        f"when lower(trim({value})) in ('false', 'f', '0', 'no', 'n', '') then false end)"
     )
 
 
