@@ -83,3 +83,101 @@ def build() -> None:
     if not success:
         console.print("[red]the build failed: see the errors above or the run in `dagster dev`[/]")
         raise typer.Exit(code=1)
+
+
+# --- model engine commands (issue 3) ---------------------------------------------------------
+
+SelectOption = Annotated[
+    list[str] | None,
+    typer.Option("--select", "-s", help="Selectors: model, +model, model+, tag:x, path:dir."),
+]
+ExcludeOption = Annotated[list[str] | None, typer.Option("--exclude", help="Selectors to skip.")]
+VarsOption = Annotated[
+    str | None, typer.Option("--vars", help="Project vars as YAML/JSON: '{start: 2024-01-01}'.")
+]
+ModelsDirOption = Annotated[
+    Path | None, typer.Option("--models-dir", help="Models folder (default: $MOPS_MODELS_DIR).")
+]
+
+
+@app.command("compile")
+def compile_cmd(
+    model: Annotated[str, typer.Argument(help="Model name (the file stem).")],
+    vars: VarsOption = None,
+    models_dir: ModelsDirOption = None,
+) -> None:
+    """Print a model's final SQL (rendered, ephemeral models inlined)."""
+    from pipeline.engine.report import compile_one, load_for_cli
+
+    try:
+        project = load_for_cli(models_dir or Settings.from_env().models_dir, vars)
+        typer.echo(compile_one(project, model))
+    except MopsError as error:
+        raise _fail(error) from error
+
+
+@app.command("ls")
+def ls_cmd(
+    select: SelectOption = None,
+    exclude: ExcludeOption = None,
+    models_dir: ModelsDirOption = None,
+) -> None:
+    """List the selected models in dependency order: name, materialization, relation, file."""
+    from pipeline.engine import select as select_models
+    from pipeline.engine.report import load_for_cli
+
+    try:
+        project = load_for_cli(models_dir or Settings.from_env().models_dir)
+        for name in select_models(project, select, exclude):
+            model = project.models[name]
+            typer.echo(f"{name}\t{model.materialized}\t{model.relation}\t{model.rel_path}")
+    except MopsError as error:
+        raise _fail(error) from error
+
+
+@app.command("models")
+def models_cmd(
+    select: SelectOption = None,
+    exclude: ExcludeOption = None,
+    vars: VarsOption = None,
+    full_refresh: Annotated[
+        bool, typer.Option("--full-refresh", help="Rebuild incremental models from scratch.")
+    ] = False,
+    threads: Annotated[int, typer.Option(help="Models built concurrently.")] = 1,
+    models_dir: ModelsDirOption = None,
+    warehouse: Annotated[
+        Path | None, typer.Option(help="Warehouse file (default: $MOPS_WAREHOUSE).")
+    ] = None,
+) -> None:
+    """Build the selected models on the warehouse; print status, rows and seconds per model."""
+    from pipeline.engine import iter_build
+    from pipeline.engine import select as select_models
+    from pipeline.engine.report import ResultsTable, load_for_cli
+    from pipeline.warehouse import connect
+
+    settings = Settings.from_env()
+    table = ResultsTable()
+    try:
+        project = load_for_cli(models_dir or settings.models_dir, vars)
+        names = select_models(project, select, exclude)
+        with connect(warehouse or settings.warehouse, memory_limit=settings.memory_limit) as con:
+            for result in iter_build(
+                con, project, names, full_refresh=full_refresh, threads=threads
+            ):
+                table.add(result)
+    except MopsError as error:
+        raise _fail(error) from error
+    table.print()
+    if table.failed:
+        raise typer.Exit(code=1)
+
+
+@app.command("bench")
+def bench_cmd(
+    models: Annotated[int, typer.Option(help="Synthetic models to generate.")] = 200,
+    rows: Annotated[int, typer.Option(help="Rows in the synthetic source table.")] = 20_000,
+) -> None:
+    """Measure engine overhead: load+plan time, and build time vs. the compiled SQL alone."""
+    from pipeline.engine.bench import run_bench
+
+    typer.echo(run_bench(models, rows=rows).summary())

@@ -1,0 +1,296 @@
+"""Every SQL model as one subsettable Dagster multi-asset, the way dagster-dbt shows dbt models.
+
+Keys `<layer>/<model>` (`staging/stg_salesforce__opportunity`), groups by folder, kinds duckdb +
+sql, deps on `raw/<system>/<object>`; YAML tests are asset checks (`severity: error` blocks).
+Row count, table name, column schema and column lineage are read on the building connection.
+"""
+
+import hashlib
+import re
+import warnings
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import dagster as dg
+
+from pipeline.defs.resources import WarehouseResource
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from pipeline.engine.model import DataTest, Model
+    from pipeline.engine.project import Project
+    from pipeline.engine.runner import ModelResult
+    from pipeline.engine.tests import TestResult
+
+ASSET_NAME = "mops_models"
+KINDS = {"duckdb", "sql"}
+_TAG_KEY = re.compile(r"^[A-Za-z0-9_.-]{1,63}$")
+
+
+class ModelsConfig(dg.Config):
+    """Run config of the models step."""
+
+    full_refresh: bool = False
+    vars: str = ""  # YAML/JSON mapping overriding project vars, as for `mops models --vars`
+    threads: int = 1
+
+
+def model_key(model: "Model") -> dg.AssetKey:
+    return dg.AssetKey([model.layer, model.name])
+
+
+def upstream_keys(project: "Project", model: "Model") -> list[dg.AssetKey]:
+    """Asset keys `model` reads: models (through ephemeral ones) and raw sources."""
+    keys: dict[dg.AssetKey, None] = {}
+    stack = [model]
+    seen: set[str] = set()
+    while stack:
+        current = stack.pop()
+        for source in current.sources:
+            keys[dg.AssetKey(list(project.sources[source].asset_key))] = None
+        for name in current.refs:
+            parent = project.models[name]
+            if parent.is_ephemeral:
+                if name not in seen:
+                    seen.add(name)
+                    stack.append(parent)
+            else:
+                keys[model_key(parent)] = None
+    return list(keys)
+
+
+def code_version(project: "Project", model: "Model") -> str:
+    """A hash of the rendered SQL and the config that shapes the relation."""
+    from pipeline.engine.compile import compile_model
+
+    payload = compile_model(project, model) + model.config.model_dump_json()
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def model_spec(project: "Project", model: "Model") -> dg.AssetSpec:
+    config = model.config
+    return dg.AssetSpec(
+        key=model_key(model),
+        deps=upstream_keys(project, model),
+        description=model.description or None,
+        group_name=model.layer,
+        code_version=code_version(project, model),
+        owners=list(config.owners) or None,
+        tags={tag: "" for tag in config.tags if _TAG_KEY.match(tag)},
+        kinds=set(KINDS),
+        skippable=True,
+        metadata={
+            "dagster/table_name": model.relation,
+            "materialized": config.materialized,
+            "dagster/code_references": code_reference(model),
+        },
+    )
+
+
+def code_reference(model: "Model") -> dg.CodeReferencesMetadataValue:
+    """A link from the asset to its SQL file (the API is beta: its warning is silenced)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dg.BetaWarning)
+        reference = dg.LocalFileCodeReference(
+            file_path=str(model.path), line_number=1, label=model.rel_path
+        )
+        return dg.CodeReferencesMetadataValue(code_references=[reference])
+
+
+def check_spec(project: "Project", test: "DataTest") -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        name=test.name,
+        asset=model_key(project.models[test.model]),
+        description=test.description or _describe_test(test),
+        blocking=test.blocking,
+        additional_deps=[model_key(project.models[n]) for n in test.depends_on] or None,
+        metadata={"severity": test.severity, "file": str(test.path)},
+    )
+
+
+def _describe_test(test: "DataTest") -> str:
+    if test.kind == "singular":
+        return f"singular test {test.path.name}: its query returns no rows"
+    return f"{test.kind} on {test.column}"
+
+
+def models_asset(project: "Project", name: str = ASSET_NAME) -> dg.AssetsDefinition:
+    """The one subsettable multi-asset building `project`'s non-ephemeral models."""
+    built = [m for n, m in project.models.items() if not m.is_ephemeral]
+    by_key = {model_key(m): m.name for m in built}
+    specs = [model_spec(project, m) for m in built]
+    checks = [check_spec(project, t) for m in built for t in project.tests_of(m.name)]
+
+    @dg.multi_asset(
+        name=name,
+        specs=specs,
+        check_specs=checks,
+        can_subset=True,
+        op_tags={"kind": "sql"},
+    )
+    def _models(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: ModelsConfig
+    ) -> Iterator[dg.MaterializeResult[None] | dg.AssetCheckResult]:
+        selected = {by_key[key] for key in context.selected_asset_keys}
+        wanted_checks = set(context.selected_asset_check_keys)
+        yield from run_models(project, selected, wanted_checks, warehouse, config, context.log)
+
+    return _models
+
+
+def run_models(
+    project: "Project",
+    selected: set[str],
+    wanted_checks: set[dg.AssetCheckKey],
+    warehouse: WarehouseResource,
+    config: ModelsConfig,
+    log: Any,
+) -> Iterator[dg.MaterializeResult[None] | dg.AssetCheckResult]:
+    """Build `selected` in order, yielding materializations and check results as they finish."""
+    from pipeline.engine.runner import iter_build
+    from pipeline.engine.tests import run_test
+    from pipeline.engine.yamlio import parse_yaml_text
+
+    vars = parse_yaml_text(config.vars, what="vars") if config.vars else None
+    failures: list[str] = []
+
+    def wanted(test: "DataTest") -> bool:
+        return dg.AssetCheckKey(model_key(project.models[test.model]), test.name) in wanted_checks
+
+    with warehouse.connect() as con:
+        order = [n for n in project.order if n in selected]
+        for result in iter_build(
+            con,
+            project,
+            order,
+            vars=vars,
+            full_refresh=config.full_refresh,
+            threads=config.threads,
+            test_filter=wanted,
+        ):
+            model = project.models[result.name]
+            if result.status in ("error", "skipped"):
+                log.error(f"{result.name}: {result.status}: {result.message}")
+                failures.append(f"{result.name} ({result.status}: {result.message})")
+                continue
+            yield dg.MaterializeResult(
+                asset_key=model_key(model),
+                metadata=model_metadata(con, project, model, result),
+                check_results=[check_result(project, t) for t in result.tests],
+            )
+            if result.status == "tests_failed":
+                failures.append(f"{result.name} ({result.message})")
+        # checks selected without their model: test the relation as it is
+        for name in project.order:
+            if name in selected or project.models[name].is_ephemeral:
+                continue
+            for test in project.tests_of(name):
+                if wanted(test):
+                    yield check_result(project, run_test(con, project, test, vars))
+    if failures:
+        raise dg.Failure(description="models failed: " + "; ".join(failures))
+
+
+def check_result(project: "Project", result: "TestResult") -> dg.AssetCheckResult:
+    test = result.test
+    metadata: dict[str, Any] = {
+        "failing_rows": result.failures,
+        "sql": dg.MetadataValue.md(f"```sql\n{result.sql}\n```"),
+    }
+    if result.error:
+        metadata["error"] = result.error
+    return dg.AssetCheckResult(
+        asset_key=model_key(project.models[test.model]),
+        check_name=test.name,
+        passed=result.passed,
+        severity=dg.AssetCheckSeverity.ERROR if test.blocking else dg.AssetCheckSeverity.WARN,
+        metadata=metadata,
+    )
+
+
+def model_metadata(
+    con: "duckdb.DuckDBPyConnection", project: "Project", model: "Model", result: "ModelResult"
+) -> dict[str, Any]:
+    """Row count, table name, column schema and lineage, read on the building connection."""
+    from pipeline.engine.lineage import column_lineage
+    from pipeline.engine.materialize.relations import columns, qualified
+
+    rows = result.rows
+    if rows is None:
+        row = con.execute(f"select count(*) from {qualified(model.schema, model.name)}").fetchone()
+        rows = int(row[0]) if row else 0
+    database_row = con.execute("select current_database()").fetchone()
+    database = str(database_row[0]) if database_row else ""
+    schema = dg.TableSchema(
+        columns=[
+            dg.TableColumn(name, kind, description=_column_description(model, name))
+            for name, kind in columns(con, model.schema, model.name)
+        ]
+    )
+    upstream = _upstream_schema(con, project, model)
+    keys = _relation_keys(project)
+    lineage = {
+        column: [dg.TableColumnDep(keys[(s, t)], c) for s, t, c in deps if (s, t) in keys]
+        for column, deps in column_lineage(result.sql, upstream).items()
+    }
+    return {
+        "dagster/row_count": rows,
+        "dagster/table_name": f"{database}.{model.relation}",
+        "dagster/column_schema": schema,
+        "dagster/column_lineage": dg.TableColumnLineage(
+            deps_by_column={c: deps for c, deps in lineage.items() if deps}
+        ),
+        "materialized": model.materialized,
+        "seconds": round(result.seconds, 3),
+        "sql": dg.MetadataValue.md(f"```sql\n{result.sql}\n```"),
+    }
+
+
+def _column_description(model: "Model", name: str) -> str | None:
+    doc = model.columns.get(name)
+    return doc.description or None if doc else None
+
+
+def _relation_keys(project: "Project") -> dict[tuple[str, str], dg.AssetKey]:
+    keys = {(m.schema, m.name): model_key(m) for m in project.models.values() if not m.is_ephemeral}
+    for source in project.sources.values():
+        keys[(source.schema, source.identifier)] = dg.AssetKey(list(source.asset_key))
+    return keys
+
+
+def _upstream_schema(
+    con: "duckdb.DuckDBPyConnection", project: "Project", model: "Model"
+) -> dict[str, dict[str, dict[str, str]]]:
+    from pipeline.engine.compile import ephemeral_parents
+    from pipeline.engine.materialize.relations import columns
+
+    readers = [model, *(project.models[n] for n in ephemeral_parents(project, model))]
+    relations: set[tuple[str, str]] = set()
+    for reader in readers:
+        relations |= {
+            (project.sources[s].schema, project.sources[s].identifier) for s in reader.sources
+        }
+        relations |= {
+            (project.models[r].schema, r) for r in reader.refs if not project.models[r].is_ephemeral
+        }
+    schema: dict[str, dict[str, dict[str, str]]] = {}
+    for schema_name, table in sorted(relations):
+        schema.setdefault(schema_name, {})[table] = dict(columns(con, schema_name, table))
+    return schema
+
+
+def build_model_defs(
+    models_dir: Path | str, vars: Mapping[str, Any] | None = None
+) -> dg.Definitions:
+    """Definitions holding the models multi-asset (resource key `warehouse` not included)."""
+    from pipeline.engine.project import load_project
+
+    project = load_project(models_dir, vars)
+    if not any(not m.is_ephemeral for m in project.models.values()):
+        return dg.Definitions()
+    return dg.Definitions(assets=[models_asset(project)])
+
+
+__all__ = ["ModelsConfig", "build_model_defs", "models_asset"]

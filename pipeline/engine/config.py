@@ -1,0 +1,150 @@
+"""Model configuration: folder defaults from `project.yml`, YAML `config:` and `{{ config() }}`.
+
+Precedence, lowest first (as in dbt): folder defaults (outer folders first), the model's YAML
+`config:`, then `{{ config(...) }}` in the model file. `tags` accumulate across levels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from pipeline.engine.errors import ConfigError, nearest
+
+Materialized = Literal["view", "table", "ephemeral", "incremental"]
+Strategy = Literal["append", "merge", "delete+insert"]
+OnSchemaChange = Literal["fail", "ignore", "append_new_columns", "sync_all_columns"]
+Severity = Literal["error", "warn"]
+
+STRATEGIES: tuple[Strategy, ...] = ("append", "merge", "delete+insert")
+DEFAULT_SCHEMA = "main"
+
+
+class ModelConfig(BaseModel):
+    """The validated configuration of one model. Unknown keys are refused (typos)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+    materialized: Materialized = "view"
+    schema_: str = Field(DEFAULT_SCHEMA, alias="schema")
+    tags: tuple[str, ...] = ()
+    unique_key: str | tuple[str, ...] | None = None
+    incremental_strategy: Strategy | None = None
+    on_schema_change: OnSchemaChange = "fail"
+    enabled: bool = True
+    owners: tuple[str, ...] = ()
+    meta: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def key_columns(self) -> tuple[str, ...]:
+        """`unique_key` as a tuple of column names (a composite key is matched as a tuple)."""
+        if self.unique_key is None:
+            return ()
+        if isinstance(self.unique_key, str):
+            return tuple(part.strip() for part in self.unique_key.split(",") if part.strip())
+        return self.unique_key
+
+    @property
+    def strategy(self) -> Strategy:
+        """The incremental strategy: explicit, else `merge` with a unique key, else `append`."""
+        if self.incremental_strategy:
+            return self.incremental_strategy
+        return "merge" if self.key_columns else "append"
+
+
+CONFIG_KEYS = frozenset(
+    {
+        "materialized",
+        "schema",
+        "tags",
+        "unique_key",
+        "incremental_strategy",
+        "on_schema_change",
+        "enabled",
+        "owners",
+        "owner",
+        "meta",
+        "alias",
+        "docs",
+        "description",
+    }
+)
+
+
+def normalise(raw: dict[str, Any]) -> dict[str, Any]:
+    """Strip dbt's `+` prefixes, turn `owner`/`tags` strings into tuples, drop doc-only keys."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        key = key.lstrip("+")
+        if key in ("docs", "description"):
+            continue
+        if key == "owner":
+            key, value = "owners", value
+        if key in ("tags", "owners") and isinstance(value, str):
+            value = [value]
+        out[key] = value
+    return out
+
+
+def merge(levels: list[dict[str, Any]]) -> dict[str, Any]:
+    """Merge config levels, later wins; `tags` and `owners` accumulate, `meta` merges."""
+    merged: dict[str, Any] = {}
+    for level in levels:
+        for key, value in normalise(level).items():
+            if key in ("tags", "owners"):
+                merged[key] = list(dict.fromkeys([*merged.get(key, []), *value]))
+            elif key == "meta" and isinstance(value, dict):
+                merged[key] = {**merged.get("meta", {}), **value}
+            else:
+                merged[key] = value
+    return merged
+
+
+def validate(raw: dict[str, Any], *, path: Path, line: int | None) -> ModelConfig:
+    """Validate merged config; errors name the key, the accepted values and the file."""
+    if "alias" in raw:
+        raise ConfigError(
+            "config 'alias' is not supported: the relation name is the file stem; rename the "
+            "file instead.",
+            path=path,
+            line=line,
+        )
+    try:
+        return ModelConfig.model_validate(raw)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            key = ".".join(str(part) for part in item["loc"])
+            if item["type"] == "extra_forbidden":
+                hint = nearest(key, CONFIG_KEYS)
+                problems.append(
+                    f"unknown config key {key!r}"
+                    + (f" (did you mean {hint[0]!r}?)" if hint else "")
+                )
+            else:
+                problems.append(f"config {key!r}: {item['msg']} (got {item.get('input')!r})")
+        raise ConfigError("; ".join(problems) + ".", path=path, line=line) from None
+
+
+def folder_defaults(tree: dict[str, Any], parts: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The config levels that `project.yml`'s `models:` tree gives a model in folder `parts`.
+
+    Keys that are config keys (with or without dbt's `+`) apply to the folder; other mapping
+    keys are sub-folders.
+    """
+    levels: list[dict[str, Any]] = []
+    node: Any = tree
+    for depth in range(len(parts) + 1):
+        if not isinstance(node, dict):
+            break
+        levels.append({k: v for k, v in node.items() if _is_config_key(k, v)})
+        if depth == len(parts):
+            break
+        node = node.get(parts[depth])
+    return levels
+
+
+def _is_config_key(key: str, value: Any) -> bool:
+    return key.startswith("+") or key in CONFIG_KEYS or not isinstance(value, dict)

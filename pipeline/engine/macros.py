@@ -1,0 +1,69 @@
+"""Built-in macros (plain functions returning SQL) and loading of `models/macros/*.py`.
+
+A project macro is any public function defined in a `.py` file under `models/macros/`; it is
+exposed to every template under its own name and may shadow a built-in.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import inspect
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline.engine.errors import ConfigError
+
+
+def generate_surrogate_key(columns: Sequence[str]) -> str:
+    """An md5 hash of the columns (nulls as a marker), like dbt_utils.generate_surrogate_key."""
+    parts = ", ".join(f"coalesce(cast({c} as varchar), '_mops_null_')" for c in columns)
+    return f"md5(concat_ws('-', {parts}))"
+
+
+def safe_divide(numerator: str, denominator: str) -> str:
+    """`numerator / denominator`, null when the denominator is 0 or null."""
+    return f"({numerator}) / nullif({denominator}, 0)"
+
+
+def cents_to_dollars(column: str, scale: int = 2) -> str:
+    """Integer cents to a decimal amount."""
+    return f"round(cast({column} as decimal(18, 4)) / 100, {int(scale)})"
+
+
+def micros_to_units(column: str, scale: int = 2) -> str:
+    """Ad platforms' micros (1e-6 of the currency unit) to a decimal amount."""
+    return f"round(cast({column} as decimal(38, 6)) / 1000000, {int(scale)})"
+
+
+BUILTINS: dict[str, Callable[..., Any]] = {
+    f.__name__: f for f in (generate_surrogate_key, safe_divide, cents_to_dollars, micros_to_units)
+}
+
+
+def load_macros(macros_dir: Path) -> dict[str, Callable[..., Any]]:
+    """Built-ins plus the public functions of every `macros_dir/*.py`, loaded by file path."""
+    macros = dict(BUILTINS)
+    if not macros_dir.is_dir():
+        return macros
+    for path in sorted(macros_dir.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        spec = importlib.util.spec_from_file_location(f"mops_macros.{path.stem}", path)
+        if spec is None or spec.loader is None:
+            raise ConfigError("cannot load this macro file.", path=path)
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except Exception as error:
+            raise ConfigError(
+                f"macro file failed to import: {type(error).__name__}: {error}", path=path
+            ) from error
+        for name, value in vars(module).items():
+            if (
+                not name.startswith("_")
+                and inspect.isfunction(value)
+                and value.__module__ == module.__name__
+            ):
+                macros[name] = value
+    return macros

@@ -1,0 +1,56 @@
+"""What exists in the warehouse: relation kinds and columns, and identifier quoting."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import duckdb
+
+RelationKind = Literal["table", "view"]
+
+
+def quote(identifier: str) -> str:
+    """A DuckDB quoted identifier."""
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def qualified(schema: str, name: str) -> str:
+    return f"{quote(schema)}.{quote(name)}"
+
+
+def relation_kind(cur: duckdb.DuckDBPyConnection, schema: str, name: str) -> RelationKind | None:
+    """`table`, `view` or None if `schema.name` does not exist (temp tables excluded)."""
+    row = cur.execute(
+        "select table_type from information_schema.tables "
+        "where table_schema = ? and table_name = ? and table_catalog = current_database()",
+        [schema, name],
+    ).fetchone()
+    if row is None:
+        return None
+    return "view" if row[0] == "VIEW" else "table"
+
+
+def existing_relations(cur: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], RelationKind]:
+    """Every table and view of the database, once (a catalog snapshot for a build run)."""
+    rows = cur.execute(
+        "select table_schema, table_name, table_type from information_schema.tables "
+        "where table_catalog = current_database()"
+    ).fetchall()
+    return {(str(s), str(n)): "view" if t == "VIEW" else "table" for s, n, t in rows}
+
+
+def columns(cur: duckdb.DuckDBPyConnection, schema: str, name: str) -> list[tuple[str, str]]:
+    """`(column, type)` of a relation, in order; `schema` `temp` reads a temp table."""
+    database = "temp" if schema == "temp" else None
+    rows = cur.execute(
+        "select column_name, data_type from duckdb_columns() "
+        "where schema_name = ? and table_name = ? and database_name = coalesce(?, "
+        "current_database()) order by column_index",
+        [schema if database is None else "main", name, database],
+    ).fetchall()
+    return [(str(r[0]), str(r[1])) for r in rows]
+
+
+def drop(cur: duckdb.DuckDBPyConnection, kind: RelationKind, schema: str, name: str) -> None:
+    cur.execute(f"drop {kind} if exists {qualified(schema, name)}")

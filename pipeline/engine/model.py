@@ -1,0 +1,113 @@
+"""The loaded objects of a project: models, sources, columns and data tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from pipeline.engine.config import ModelConfig, Severity
+
+if TYPE_CHECKING:
+    import jinja2
+    from sqlglot import exp
+
+EPHEMERAL_PREFIX = "__dbt__cte__"
+TestKind = Literal["unique", "not_null", "accepted_values", "relationships", "singular"]
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """A raw table declared in `sources.yml`; `{{ source(source, name) }}` resolves to it."""
+
+    source: str
+    name: str
+    schema: str
+    identifier: str
+    description: str = ""
+    asset_key: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
+
+    @property
+    def relation(self) -> str:
+        return f"{self.schema}.{self.identifier}"
+
+
+@dataclass(frozen=True)
+class ColumnDoc:
+    name: str
+    description: str = ""
+    data_type: str | None = None
+
+
+@dataclass(frozen=True)
+class DataTest:
+    """A test of one model: a query returning failing rows. `name` is unique per model."""
+
+    name: str
+    kind: TestKind
+    model: str
+    severity: Severity
+    path: Path
+    line: int | None
+    column: str | None = None
+    args: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    where: str | None = None
+    depends_on: tuple[str, ...] = ()
+    template: jinja2.Template | None = field(default=None, hash=False, compare=False)
+    description: str = ""
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass(eq=False)
+class Model:
+    """One SQL model file. `rendered_sql` is the template rendered for a full (re)build."""
+
+    name: str
+    path: Path
+    rel_path: str
+    folder: tuple[str, ...]
+    raw_sql: str
+    template: jinja2.Template | None
+    config: ModelConfig = field(default_factory=lambda: ModelConfig.model_validate({}))
+    description: str = ""
+    columns: dict[str, ColumnDoc] = field(default_factory=dict)
+    tests: list[DataTest] = field(default_factory=list)
+    refs: list[str] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)
+    rendered_sql: str = ""
+    ast: exp.Expr | None = None
+    yaml_path: Path | None = None
+
+    @property
+    def layer(self) -> str:
+        """The top folder (`staging`, `intermediate`, `marts`), or `main` at the root."""
+        return self.folder[0] if self.folder else "main"
+
+    @property
+    def schema(self) -> str:
+        return self.config.schema_
+
+    @property
+    def relation(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def materialized(self) -> str:
+        return self.config.materialized
+
+    @property
+    def is_ephemeral(self) -> bool:
+        return self.config.materialized == "ephemeral"
+
+    @property
+    def cte_name(self) -> str:
+        return f"{EPHEMERAL_PREFIX}{self.name}"
+
+    def line_of(self, needle: str) -> int | None:
+        """The 1-based line of the first occurrence of `needle` in the file, if any."""
+        index = self.raw_sql.find(needle)
+        return self.raw_sql.count("\n", 0, index) + 1 if index >= 0 else None

@@ -1,0 +1,199 @@
+"""Rendering model templates with Jinja2 (sandboxed, strict): the dbt subset mops supports.
+
+Globals: `ref(name)`, `source(source, table)`, `config(**kwargs)`, `var(name, default)`,
+`is_incremental()`, `this`, `target`, `env_var(name, default)`, plus every Python macro.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from pipeline.engine.errors import EngineError, ModelSyntaxError, RenderError
+
+_MISSING: Any = object()
+_JINJA_MARKERS = ("{{", "{%", "{#")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """What `ref`, `source` and `this` return; renders as `schema.identifier`."""
+
+    schema: str
+    identifier: str
+
+    @property
+    def name(self) -> str:
+        return self.identifier
+
+    def __str__(self) -> str:
+        return f"{self.schema}.{self.identifier}" if self.schema else self.identifier
+
+
+@dataclass
+class Rendered:
+    """A rendered template and what it called: refs, sources and config, in call order."""
+
+    sql: str
+    refs: list[str] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+RefResolver = Callable[[str], Relation]
+SourceResolver = Callable[[str, str], Relation]
+
+
+class Renderer:
+    """One sandboxed Jinja environment per project, with the project's macros and vars."""
+
+    def __init__(self, macros: Mapping[str, Callable[..., Any]], vars: Mapping[str, Any]):
+        self.env = SandboxedEnvironment(
+            undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False
+        )
+        self.env.globals.update(macros)
+        self.vars = dict(vars)
+
+    def with_vars(self, overrides: Mapping[str, Any] | None) -> Renderer:
+        """A renderer sharing this environment with `overrides` applied to the vars."""
+        if not overrides:
+            return self
+        clone = object.__new__(Renderer)
+        clone.env = self.env
+        clone.vars = {**self.vars, **overrides}
+        return clone
+
+    def compile(self, source: str, path: Path) -> jinja2.Template | None:
+        """Compile a template; `None` when the text has no Jinja at all (rendered as is)."""
+        if not any(marker in source for marker in _JINJA_MARKERS):
+            return None
+        try:
+            code = self.env.compile(source, filename=str(path))
+        except jinja2.TemplateSyntaxError as error:
+            raise ModelSyntaxError(
+                f"template syntax error: {error.message}; fix the Jinja tag.",
+                path=path,
+                line=error.lineno,
+            ) from None
+        return self.env.template_class.from_code(self.env, code, self.env.make_globals(None))
+
+    def render(
+        self,
+        template: jinja2.Template | None,
+        source: str,
+        *,
+        path: Path,
+        ref: RefResolver,
+        source_fn: SourceResolver,
+        this: Relation | None,
+        is_incremental: bool = False,
+    ) -> Rendered:
+        """Render one template, recording its refs, sources and `config()` calls."""
+        result = Rendered(sql=source)
+        if template is None:
+            return result
+
+        def _ref(name: str, *args: Any, **kwargs: Any) -> Relation:
+            if args or kwargs:
+                raise RenderError(
+                    f"ref({name!r}, ...) with a package or version is not supported; use "
+                    f"ref('<model>').",
+                    path=path,
+                    line=_line(source, "ref("),
+                )
+            result.refs.append(name)
+            return ref(name)
+
+        def _source(source_name: str, table: str) -> Relation:
+            result.sources.append((source_name, table))
+            return source_fn(source_name, table)
+
+        def _config(**kwargs: Any) -> str:
+            result.config.update(kwargs)
+            return ""
+
+        def _var(name: str, default: Any = _MISSING) -> Any:
+            if name in self.vars:
+                return self.vars[name]
+            if default is _MISSING:
+                raise RenderError(
+                    f"var({name!r}) is not set and has no default: add it under `vars:` in "
+                    f"models/project.yml or pass --vars '{{{name}: ...}}'.",
+                    path=path,
+                    line=_line(source, name),
+                )
+            return default
+
+        def _env_var(name: str, default: Any = _MISSING) -> Any:
+            if name in os.environ:
+                return os.environ[name]
+            if default is _MISSING:
+                raise RenderError(
+                    f"env_var({name!r}): the environment variable is not set and no default "
+                    "is given.",
+                    path=path,
+                    line=_line(source, name),
+                )
+            return default
+
+        context = {
+            "ref": _ref,
+            "source": _source,
+            "config": _config,
+            "var": _var,
+            "env_var": _env_var,
+            "is_incremental": lambda: is_incremental,
+            "this": this,
+            "target": {"name": "mops", "type": "duckdb", "schema": "main"},
+        }
+        try:
+            result.sql = template.render(context)
+        except EngineError:
+            raise
+        except jinja2.TemplateError as error:
+            raise RenderError(
+                f"{type(error).__name__}: {error}; check the names used in the template.",
+                path=path,
+                line=_traceback_line(error, path),
+            ) from None
+        except Exception as error:  # a failing macro
+            raise RenderError(
+                f"{type(error).__name__} while rendering: {error}",
+                path=path,
+                line=_traceback_line(error, path),
+            ) from error
+        return result
+
+
+def _traceback_line(error: BaseException, path: Path) -> int | None:
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == str(path)]
+    return frames[-1].lineno if frames else None
+
+
+def _line(source: str, needle: str) -> int | None:
+    index = source.find(needle)
+    return source.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+_REF_CALL = r"ref\(\s*['\"]{name}['\"]"
+
+
+def ref_line(source: str, name: str) -> int | None:
+    """The line of the first `ref('name')` call in a template."""
+    match = re.search(_REF_CALL.format(name=re.escape(name)), source)
+    return source.count("\n", 0, match.start()) + 1 if match else None
+
+
+def source_line(source: str, source_name: str, table: str) -> int | None:
+    """The line of the first `source('source_name', 'table')` call in a template."""
+    pattern = rf"source\(\s*['\"]{re.escape(source_name)}['\"]\s*,\s*['\"]{re.escape(table)}"
+    match = re.search(pattern, source)
+    return source.count("\n", 0, match.start()) + 1 if match else None

@@ -1,0 +1,113 @@
+"""Data tests: each is a query returning failing rows; it passes when it returns none.
+
+Generic tests from YAML (`unique`, `not_null`, `accepted_values`, `relationships`, with
+`config: {severity: error|warn, where: ...}`) and singular tests (`models/tests/*.sql`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from pipeline.engine.model import DataTest
+    from pipeline.engine.project import Project
+
+__test__ = False  # not a pytest module
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """The outcome of one data test. `failures` counts failing rows (or -1 on a query error)."""
+
+    __test__ = False
+
+    test: DataTest
+    passed: bool
+    failures: int
+    seconds: float
+    sql: str
+    error: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.passed:
+            return "pass"
+        return "warn" if self.test.severity == "warn" else "fail"
+
+
+def _literal(value: Any, quote: bool) -> str:
+    if not quote:
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def test_sql(project: Project, test: DataTest, vars: Mapping[str, Any] | None = None) -> str:
+    """The query returning `test`'s failing rows."""
+    if test.kind == "singular":
+        renderer = project.renderer.with_vars(vars)
+        raw = str(test.args["raw_sql"])
+        return (
+            renderer.render(
+                test.template,
+                raw,
+                path=test.path,
+                ref=project.relation,
+                source_fn=project.source_relation,
+                this=None,
+            )
+            .sql.strip()
+            .rstrip(";")
+        )
+    relation = str(project.relation(test.model))
+    if test.where:
+        relation = f"(select * from {relation} where {test.where})"
+    column = test.column
+    if test.kind == "unique":
+        return (
+            f"select {column} as unique_field, count(*) as n_records from {relation} as model "
+            f"where {column} is not null group by {column} having count(*) > 1"
+        )
+    if test.kind == "not_null":
+        return f"select * from {relation} as model where {column} is null"
+    if test.kind == "accepted_values":
+        quote = bool(test.args.get("quote", True))
+        values = ", ".join(_literal(v, quote) for v in test.args["values"])
+        return (
+            f"select {column} as value_field, count(*) as n_records from {relation} as model "
+            f"where {column} is not null and {column} not in ({values}) group by {column}"
+        )
+    if test.kind == "relationships":
+        field = test.args["field"]
+        return (
+            f"select child.{column} from {relation} as child "
+            f"left join {test.args['to_relation']} as parent on child.{column} = parent.{field} "
+            f"where child.{column} is not null and parent.{field} is null"
+        )
+    raise ValueError(f"unknown test kind {test.kind}")
+
+
+def run_test(
+    cur: duckdb.DuckDBPyConnection,
+    project: Project,
+    test: DataTest,
+    vars: Mapping[str, Any] | None = None,
+) -> TestResult:
+    """Run one test; a query error counts as a failure with its message."""
+    import duckdb
+
+    started = time.perf_counter()
+    sql = test_sql(project, test, vars)
+    try:
+        row = cur.execute(f"select count(*) from (\n{sql}\n) as failures").fetchone()
+    except duckdb.Error as error:
+        return TestResult(test, False, -1, time.perf_counter() - started, sql, str(error))
+    failures = int(row[0]) if row else 0
+    return TestResult(test, failures == 0, failures, time.perf_counter() - started, sql)
+
+
+__all__ = ["TestResult", "run_test", "test_sql"]

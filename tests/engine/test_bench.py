@@ -1,0 +1,28 @@
+"""Framework overhead: load + plan of 200 models under 1 s; build close to the bare SQL."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from pipeline.engine import load_project, select
+from pipeline.engine.bench import run_bench, write_project
+from pipeline.engine.runner import build_order
+
+
+def test_load_and_plan_200_models_under_a_second(tmp_path: Path) -> None:
+    write_project(tmp_path / "models", 200)
+    load_project(tmp_path / "models")  # warm imports (sqlglot, jinja2) outside the timing
+    started = time.perf_counter()
+    project = load_project(tmp_path / "models")
+    build_order(project, select(project))
+    seconds = time.perf_counter() - started
+    print(f"load + plan of 200 models: {seconds:.3f} s")
+    assert len(project.models) == 200
+    assert seconds < 1.0
+
+
+def test_build_overhead_ratio() -> None:
+    report = run_bench(200, rows=5_000, repeats=1)
+    print(report.summary())
+    assert report.ratio < 1.5  # loose on a shared 2-core machine; `mops bench` for the figure
