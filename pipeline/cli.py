@@ -149,10 +149,11 @@ def models_cmd(
         Path | None, typer.Option(help="Warehouse file (default: $MOPS_WAREHOUSE).")
     ] = None,
 ) -> None:
-    """Build the selected models on the warehouse; print status, rows and seconds per model."""
+    """Load the seeds, then build the selected models; print status, rows, seconds per model."""
     from pipeline.engine import iter_build
     from pipeline.engine import select as select_models
     from pipeline.engine.report import ResultsTable, load_for_cli
+    from pipeline.seeds import load_seeds
     from pipeline.warehouse import connect
 
     settings = Settings.from_env()
@@ -161,6 +162,7 @@ def models_cmd(
         project = load_for_cli(models_dir or settings.models_dir, vars)
         names = select_models(project, select, exclude)
         with connect(warehouse or settings.warehouse, memory_limit=settings.memory_limit) as con:
+            load_seeds(con, settings.seeds_dir)
             for result in iter_build(
                 con, project, names, full_refresh=full_refresh, threads=threads
             ):
