@@ -32,5 +32,5 @@ def test_a_broken_seed_names_its_file(warehouse: duckdb.DuckDBPyConnection, tmp_
     seeds.mkdir()
     (seeds / "bad.csv").write_text("a,b\n1,2\n")
     (seeds / "_seeds.yml").write_text("seeds:\n- name: bad\n  column_types: {a: DATE}\n")
-    with pytest.raises(SeedError, match="bad.csv"):
+    with pytest.raises(SeedError, match=r"bad\.csv"):
         load_seeds(warehouse, seeds)
