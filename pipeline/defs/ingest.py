@@ -57,14 +57,12 @@ def _ingest_asset(obj: SourceObject) -> dg.AssetsDefinition:
 def load_object(
     context: dg.AssetExecutionContext, warehouse: WarehouseResource, obj: SourceObject
 ) -> dg.MaterializeResult:  # type: ignore[type-arg]
-    from pipeline.ingest.loader import ensure_meta, ensure_table, ingest_landing
+    from pipeline.ingest.loader import ingest_landing
 
     settings = warehouse.settings()
     landing = Path(warehouse.landing_dir) if warehouse.landing_dir else settings.landing_dir
     with warehouse.connect() as con:
         results = ingest_landing(con, landing, settings, objects=[obj])
-        ensure_meta(con)
-        ensure_table(con, obj)
         counted = con.execute(f"select count(*) from {obj.qualified_table}").fetchone()
     for result in results:
         if result.status == "rejected":

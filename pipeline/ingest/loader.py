@@ -130,12 +130,13 @@ def ingest_landing(
     only the unreadable one is rejected.
     """
     settings = settings or Settings.from_env()
+    chosen = OBJECTS if objects is None else tuple(objects)
     ensure_meta(con)
     tz = settings.report_timezone
     seen = _seen_hashes(con, retry_rejected)
     results: dict[Path, FileResult] = {}
     pending: dict[tuple[str, str], list[_Pending]] = {}
-    files = discover(landing, objects)
+    files = discover(landing, None if objects is None else chosen)
     for item in files:
         digest = sha256_of(item.path)
         if (item.system, item.object, digest) in seen:
@@ -158,6 +159,8 @@ def ingest_landing(
         for batch in _batches(items):
             for result in _load_batch_or_each(con, obj, batch, tz):
                 results[Path(result.path_on_disk)] = result.result
+    for obj in chosen:
+        ensure_table(con, obj)  # an object with no delivery yet is an empty table, not a gap
     return [results[item.path] for item in files]
 
 

@@ -69,3 +69,10 @@ def test_a_rejected_file_is_retried_only_when_asked(
     [retried] = ingest_landing(warehouse, landing, settings, retry_rejected=True)
     assert retried.status == "rejected"
     assert one(warehouse, "select count(*) from meta.load_log where status = 'rejected'") == 2
+
+
+def test_an_object_without_deliveries_is_an_empty_table(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path
+) -> None:
+    run_ingest(warehouse, landing)
+    assert one(warehouse, "select count(*) from raw.salesforce__opportunity_history") == 0
