@@ -1,0 +1,157 @@
+-- One row per marketing touch of a person: Marketo email clicks, form fills, web visits with
+-- UTMs and program successes (int_touch__marketo), Salesforce campaign responses
+-- (int_touch__salesforce).
+-- channel, first rule that gives one (channel_rule says which):
+--   utm             the touch's UTMs by the seed utm_channel_rules (int_touch__utm_channels);
+--   campaign_type   the Salesforce campaign's Type (seed campaign_type_channels);
+--   program_channel the Marketo program's channel (same seed);
+--   program_type    the Marketo program's type (same seed);
+--   touch_type      for touches without UTMs, the touch type's default (same seed: email
+--                   clicks are email, form fills without UTMs direct, as GA4's (direct));
+--   unassigned      nothing matched (e.g. UTMs that match no rule, GA4's Unassigned).
+-- De-duplication: a Marketo program synced to a Salesforce campaign records the same response
+-- twice. A campaign response is dropped when the same person has a program success touch for
+-- the same Salesforce campaign (at any time): the Marketo touch is kept, it has the exact
+-- time. Then one touch per (person, touched_at, channel, campaign key) is kept, preferring
+-- program_success, campaign_response, form_fill, email_click, web_visit, then the smallest
+-- touch_id; campaign key = campaign_id, else the program, else the utm_campaign.
+-- touch_id is stable ('marketo:<marketoGUID>', 'salesforce:<CampaignMember Id>').
+with marketo_touches as (
+    select * from {{ ref('int_touch__marketo') }}
+),
+
+salesforce_touches as (
+    select * from {{ ref('int_touch__salesforce') }}
+),
+
+utm_channels as (
+    select * from {{ ref('int_touch__utm_channels') }}
+),
+
+campaigns as (
+    select campaign_id, campaign_type from {{ ref('stg_salesforce__campaign') }}
+),
+
+type_channels as (
+    select
+        lower(trim(source_field)) as source_field,
+        lower(trim(value)) as value_key,
+        min(channel) as channel
+    from {{ source('seeds', 'campaign_type_channels') }}
+    group by all
+),
+
+unioned as (
+    select
+        touch_id, person_id, touched_at, touch_type, source_system, source_record_id,
+        campaign_id, program_id, program_type, program_channel,
+        utm_source, utm_medium, utm_campaign, utm_content, utm_term
+    from marketo_touches
+    union all
+    select
+        touch_id, person_id, touched_at, touch_type, source_system, source_record_id,
+        campaign_id, null as program_id, null as program_type, null as program_channel,
+        null as utm_source, null as utm_medium, null as utm_campaign, null as utm_content,
+        null as utm_term
+    from salesforce_touches
+),
+
+synced_successes as (
+    select distinct person_id, campaign_id
+    from marketo_touches
+    where touch_type = 'program_success' and campaign_id is not null
+),
+
+deduplicated as (
+    select unioned.*
+    from unioned
+    anti join synced_successes
+        on synced_successes.person_id = unioned.person_id
+        and synced_successes.campaign_id = unioned.campaign_id
+        and unioned.touch_type = 'campaign_response'
+),
+
+channelled as (
+    select
+        deduplicated.*,
+        case
+            when utm_channels.channel is not null then 'utm'
+            when campaign_type_channels.channel is not null then 'campaign_type'
+            when program_channel_channels.channel is not null then 'program_channel'
+            when program_type_channels.channel is not null then 'program_type'
+            when touch_type_channels.channel is not null then 'touch_type'
+            else 'unassigned'
+        end as channel_rule,
+        coalesce(
+            utm_channels.channel,
+            campaign_type_channels.channel,
+            program_channel_channels.channel,
+            program_type_channels.channel,
+            touch_type_channels.channel,
+            'unassigned'
+        ) as channel
+    from deduplicated
+    left join utm_channels
+        on utm_channels.utm_source is not distinct from deduplicated.utm_source
+        and utm_channels.utm_medium is not distinct from deduplicated.utm_medium
+        and utm_channels.utm_campaign is not distinct from deduplicated.utm_campaign
+    left join campaigns on campaigns.campaign_id = deduplicated.campaign_id
+    left join type_channels as campaign_type_channels
+        on campaign_type_channels.source_field = 'campaign_type'
+        and campaign_type_channels.value_key = lower(trim(campaigns.campaign_type))
+    left join type_channels as program_channel_channels
+        on program_channel_channels.source_field = 'program_channel'
+        and program_channel_channels.value_key = lower(trim(deduplicated.program_channel))
+    left join type_channels as program_type_channels
+        on program_type_channels.source_field = 'program_type'
+        and program_type_channels.value_key = lower(trim(deduplicated.program_type))
+    left join type_channels as touch_type_channels
+        on touch_type_channels.source_field = 'touch_type'
+        and touch_type_channels.value_key = deduplicated.touch_type
+        and coalesce(
+            deduplicated.utm_source, deduplicated.utm_medium, deduplicated.utm_campaign
+        ) is null
+),
+
+unique_touches as (
+    select *
+    from channelled
+    qualify row_number() over (
+        partition by
+            person_id,
+            touched_at,
+            channel,
+            coalesce(campaign_id, 'program:' || program_id, 'utm:' || lower(utm_campaign), '')
+        order by
+            case touch_type
+                when 'program_success' then 1
+                when 'campaign_response' then 2
+                when 'form_fill' then 3
+                when 'email_click' then 4
+                else 5
+            end,
+            touch_id
+    ) = 1
+),
+
+final as (
+    select
+        touch_id,
+        person_id,
+        touched_at,
+        touch_type,
+        source_system,
+        source_record_id,
+        channel,
+        channel_rule,
+        campaign_id,
+        program_id,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        utm_content,
+        utm_term
+    from unique_touches
+)
+
+select * from final

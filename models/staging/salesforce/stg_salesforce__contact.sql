@@ -1,0 +1,42 @@
+-- Salesforce contacts: latest delivered version per id (CDC), deleted and merged-away dropped.
+with source as (
+    select * from {{ source('salesforce', 'Contact') }}
+),
+
+latest as (
+    select *
+    from source
+    qualify row_number() over (
+        partition by id
+        order by system_modstamp desc nulls last, last_modified_date desc nulls last,
+            fivetran_synced desc nulls last, _file desc, _line desc
+    ) = 1
+),
+
+renamed as (
+    select
+        id as contact_id,
+        master_record_id,
+        account_id,
+        nullif(trim(first_name), '') as first_name,
+        nullif(trim(last_name), '') as last_name,
+        nullif(trim(email), '') as email,
+        {{ normalise_email('email') }} as email_normalised,
+        nullif(trim(title), '') as title,
+        nullif(trim(mailing_country), '') as country,
+        nullif(trim(lead_source), '') as lead_source,
+        owner_id,
+        created_date as created_at,
+        last_modified_date as updated_at,
+        system_modstamp,
+        coalesce(is_deleted, false) as is_deleted
+    from latest
+),
+
+final as (
+    select * exclude (is_deleted)
+    from renamed
+    where not is_deleted
+)
+
+select * from final

@@ -1,0 +1,51 @@
+-- Salesforce opportunities: latest delivered version per id (CDC), deleted dropped.
+-- Outcomes come from IsClosed/IsWon, never from stage names (customised per org).
+with source as (
+    select * from {{ source('salesforce', 'Opportunity') }}
+),
+
+latest as (
+    select *
+    from source
+    qualify row_number() over (
+        partition by id
+        order by system_modstamp desc nulls last, last_modified_date desc nulls last,
+            fivetran_synced desc nulls last, _file desc, _line desc
+    ) = 1
+),
+
+renamed as (
+    select
+        id as opportunity_id,
+        account_id,
+        nullif(trim(name), '') as opportunity_name,
+        nullif(trim(stage_name), '') as stage_name,
+        amount,
+        probability,
+        expected_revenue,
+        close_date,
+        nullif(trim(type), '') as type,
+        nullif(trim(lead_source), '') as lead_source,
+        coalesce(is_closed, false) or coalesce(is_won, false) as is_closed,
+        coalesce(is_won, false) as is_won,
+        forecast_category,
+        campaign_id,
+        owner_id,
+        coalesce(
+            nullif(upper(trim(currency_iso_code)), ''),
+            '{{ var("crm_default_currency", "USD") }}'
+        ) as currency,
+        created_date as created_at,
+        last_modified_date as updated_at,
+        system_modstamp,
+        coalesce(is_deleted, false) as is_deleted
+    from latest
+),
+
+final as (
+    select * exclude (is_deleted)
+    from renamed
+    where not is_deleted
+)
+
+select * from final
