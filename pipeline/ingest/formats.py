@@ -217,7 +217,7 @@ def finish_read(con: duckdb.DuckDBPyConnection, read: SourceRead) -> dict[str, i
         f"""
         delete from _reject_lines r
         using (select _path, count(*) as records from _typed group by _path) f
-        where r._path = f._path and r.records_before = f.records and ({footer})
+        where r._path = f._path and r.records_before >= f.records and ({footer})
         returning r._path
         """
     ).fetchall()
@@ -225,7 +225,7 @@ def finish_read(con: duckdb.DuckDBPyConnection, read: SourceRead) -> dict[str, i
     footers += con.execute(
         f"""
         delete from _reject_lines r
-        where records_before = 0 and ({footer})
+        where records_before >= 0 and ({footer})
           and _path not in (select distinct _path from _typed)
         returning _path
         """

@@ -131,6 +131,18 @@ def test_microsoft_report_preamble_and_copyright_footer(
     ) == [6, 7]
 
 
+def test_copyright_footer_after_a_blank_line(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
+) -> None:
+    deliver(
+        "microsoft_ads/campaign_performance/report.csv",
+        '"TimePeriod","AccountId","CampaignId","Spend"\n"2026-03-01","1","11","5.00"\n'
+        '\n"©2026 Microsoft Corporation. All rights reserved. "\n',
+    )
+    [result] = run_ingest(warehouse, landing)
+    assert (result.rows_read, result.rows_loaded, result.rows_quarantined) == (1, 1, 0)
+
+
 def test_tab_separated_and_gzipped_csv(
     warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
 ) -> None:
