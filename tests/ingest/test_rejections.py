@@ -28,7 +28,11 @@ GOOD_LEAD = "Id,Email\n00Q000000000001AAA,a@x.com\n"
         ("salesforce/Lead/prose.json", b"hello", "not JSON"),
         ("salesforce/Lead/lead.xlsx", b"PK\x03\x04", "unsupported file type"),
         ("salesforce/Widget/w.csv", b"Id\n1\n", "unknown landing object"),
-        ("salesforce/Lead/cut.csv.gz", gzip.compress(GOOD_LEAD.encode() * 50, mtime=0)[:60], "cannot read"),
+        (
+            "salesforce/Lead/cut.csv.gz",
+            gzip.compress(GOOD_LEAD.encode() * 50, mtime=0)[:60],
+            "cannot read",
+        ),
     ],
     ids=lambda value: value if isinstance(value, str) and "/" in value else "",
 )
