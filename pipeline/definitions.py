@@ -1,7 +1,8 @@
 """The Dagster code location: `dagster dev -m pipeline.definitions`.
 
 Kept light on purpose: no duckdb, pandas or polars import happens while Dagster loads this
-(sqlglot parses the models, which the asset graph needs).
+(sqlglot parses the models, which the asset graph needs). Each concern contributes its own
+`dg.Definitions`; this module only merges them.
 """
 
 import dagster as dg
@@ -23,12 +24,14 @@ build_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
 )
 
+core = dg.Definitions(
+    assets=[*ingest_assets(), *([seeds] if seeds else [])],
+    jobs=[build_job],
+    resources={"warehouse": WarehouseResource()},
+    executor=dg.in_process_executor,
+)
+
 defs = dg.Definitions.merge(
-    dg.Definitions(
-        assets=[*ingest_assets(), *([seeds] if seeds else [])],
-        jobs=[build_job],
-        resources={"warehouse": WarehouseResource()},
-        executor=dg.in_process_executor,
-    ),
+    core,
     build_model_defs(settings.models_dir),
 )
