@@ -24,14 +24,19 @@ build_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
 )
 
-core = dg.Definitions(
-    assets=[*ingest_assets(), *([seeds] if seeds else [])],
-    jobs=[build_job],
-    resources={"warehouse": WarehouseResource()},
-    executor=dg.in_process_executor,
-)
+
+def _core() -> dg.Definitions:
+    """Ingest, seeds, the warehouse resource and the `build` job (Dagster allows one module-level
+    Definitions object, so the parts are built in functions)."""
+    return dg.Definitions(
+        assets=[*ingest_assets(), *([seeds] if seeds else [])],
+        jobs=[build_job],
+        resources={"warehouse": WarehouseResource()},
+        executor=dg.in_process_executor,
+    )
+
 
 defs = dg.Definitions.merge(
-    core,
+    _core(),
     build_model_defs(settings.models_dir),
 )
