@@ -174,8 +174,8 @@ def models_cmd(
         raise typer.Exit(code=1)
 
 
-@app.command("bench")
-def bench_cmd(
+@app.command("bench-engine")
+def bench_engine_cmd(
     models: Annotated[int, typer.Option(help="Synthetic models to generate.")] = 200,
     rows: Annotated[int, typer.Option(help="Rows in the synthetic source table.")] = 20_000,
 ) -> None:
@@ -183,6 +183,46 @@ def bench_cmd(
     from pipeline.engine.bench import run_bench
 
     typer.echo(run_bench(models, rows=rows).summary())
+
+
+@app.command("bench")
+def bench_cmd(
+    scale: Annotated[str, typer.Option(help="small (10k people), medium (100k), large (1M).")] = (
+        "small"
+    ),
+    cache: Annotated[
+        Path, typer.Option(help="Where worlds (reused, keyed by parameters) and runs live.")
+    ] = Path("data/bench"),
+    memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit; it spills beyond.")] = (
+        "2GB"
+    ),
+) -> None:
+    """Benchmark the pipeline: full build, one nightly day and the DuckDB floor, per stage."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pipeline.bench.run import run_bench
+    from pipeline.bench.worlds import SCALES
+
+    if scale not in SCALES:
+        raise typer.BadParameter(f"unknown scale {scale!r}; use one of {', '.join(SCALES)}")
+    console = Console()
+    result = run_bench(
+        SCALES[scale], cache.resolve(), memory_limit, progress=lambda s: console.log(s)
+    )
+    table = Table(title=f"mops bench --scale {scale} ({result.people:,} people)")
+    for header in ("run", "stage", "seconds", "rows", "rows/s", "peak MiB"):
+        table.add_column(header, justify="left" if header in {"run", "stage"} else "right")
+    for s in result.stages:
+        table.add_row(
+            s.run, s.stage, f"{s.seconds:.2f}", f"{s.rows:,}", f"{s.rows_per_second:,.0f}",
+            f"{s.peak_bytes / 2**20:,.0f}",
+        )  # fmt: skip
+    console.print(table)
+    target = cache.resolve() / f"result-{scale}.json"
+    target.write_text(result.to_json())
+    console.print(f"JSON: {target}")
+    print(result.summary())
 
 
 @app.command()

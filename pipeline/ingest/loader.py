@@ -182,22 +182,22 @@ _BATCH_FILES = 1000
 
 
 def _batches(items: list[_Pending]) -> Iterator[list[_Pending]]:
-    """Consecutive files with one layout, up to 1 GiB or 1,000 files per batch."""
-    batch: list[_Pending] = []
-    size = 0
+    """Files of one layout (in delivery order), up to 1 GiB or 1,000 files per batch."""
+    by_layout: dict[Layout, list[_Pending]] = {}
     for pending in items:
-        length = pending.item.path.stat().st_size
-        if batch and (
-            pending.layout != batch[0].layout
-            or size + length > _BATCH_BYTES
-            or len(batch) >= _BATCH_FILES
-        ):
+        by_layout.setdefault(pending.layout, []).append(pending)
+    for group in by_layout.values():
+        batch: list[_Pending] = []
+        size = 0
+        for pending in group:
+            length = pending.item.path.stat().st_size
+            if batch and (size + length > _BATCH_BYTES or len(batch) >= _BATCH_FILES):
+                yield batch
+                batch, size = [], 0
+            batch.append(pending)
+            size += length
+        if batch:
             yield batch
-            batch, size = [], 0
-        batch.append(pending)
-        size += length
-    if batch:
-        yield batch
 
 
 def _seen_hashes(con: duckdb.DuckDBPyConnection, retry_rejected: bool) -> set[tuple[str, str, str]]:
@@ -382,13 +382,16 @@ def _load_rows(
     mapping = _map_headers(obj, read.headers)
     con.execute(f"create or replace temp table _typed as {_typed_select(obj, mapping, read, tz)}")
     skipped = finish_read(con, read)
-    load_ids = {str(p.item.path): uuid.uuid4().hex for p in batch}
-    con.execute(
-        "create or replace temp table _batch (path varchar, relative varchar, load_id varchar)"
+    # One VALUES list, not one statement per file: a batch may hold a thousand daily files.
+    values = ", ".join(
+        f"({quote(str(p.item.path))}, {quote(p.item.relative_path)}, {quote(uuid.uuid4().hex)}, "
+        f"{quote(p.digest)}, {p.item.path.stat().st_size}, "
+        f"{p.layout.header_index + skipped.get(str(p.item.path), 0)})"
+        for p in batch
     )
-    con.executemany(
-        "insert into _batch values (?, ?, ?)",
-        [[str(p.item.path), p.item.relative_path, load_ids[str(p.item.path)]] for p in batch],
+    con.execute(
+        "create or replace temp table _batch as select * from (values "
+        f"{values}) t(path, relative, load_id, sha256, bytes, lines_skipped)"
     )
     # Rows inserted in this transaction have row ids from a large offset, in insertion order,
     # so a record's ordinal in its file is its row id minus the first row id of that file.
@@ -436,7 +439,7 @@ def _load_rows(
         from {typed_rows} where len(_errors) > 0
         """
     )
-    rejects: dict[str, int] = {}
+    rejects = "(select null::varchar as _path, 0 as n)"
     if read.structural_rejects:
         con.execute(
             f"""
@@ -446,50 +449,31 @@ def _load_rows(
             from _reject_lines r join _batch b on b.path = r._path
             """
         )
-        found = con.execute("select _path, count(*) from _reject_lines group by _path").fetchall()
-        rejects = {str(path): int(count) for path, count in found}
-    counts = {
-        str(path): (int(total), int(good))
-        for path, total, good in con.execute("select _path, total, good from _files").fetchall()
-    }
+        rejects = "(select _path, count(*) as n from _reject_lines group by _path)"
     seconds = (time.perf_counter() - started) / len(batch)
+    extras = "[" + ", ".join(quote(h) for h, _ in mapping.extras) + "]::varchar[]"
+    logged = con.execute(
+        f"""
+        insert into meta.load_log
+        select b.load_id, {where}, b.relative, b.sha256, b.bytes, {quote(read.layout.kind)},
+               coalesce(f.total, 0) + coalesce(r.n, 0), coalesce(f.good, 0),
+               coalesce(f.total - f.good, 0) + coalesce(r.n, 0), b.lines_skipped, {extras},
+               'loaded', null, {seconds}, now()::timestamp
+        from _batch b
+        left join _files f on f._path = b.path
+        left join {rejects} r on r._path = b.path
+        returning path, rows_read, rows_loaded, rows_quarantined
+        """
+    ).fetchall()
+    counts = {str(path): (int(a), int(b), int(c)) for path, a, b, c in logged}
     outcomes = []
-    extras = [h for h, _ in mapping.extras]
     for pending in batch:
-        item, path = pending.item, str(pending.item.path)
-        total, good = counts.get(path, (0, 0))
-        rejected = rejects.get(path, 0)
+        item = pending.item
+        read_rows, loaded, quarantined = counts[item.relative_path]
         result = FileResult(
-            item.system,
-            item.object,
-            item.relative_path,
-            "loaded",
-            total + rejected,
-            good,
-            total - good + rejected,
-            None,
-            seconds,
-        )
-        lines_skipped = pending.layout.header_index + skipped.get(path, 0)
-        con.execute(
-            "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', "
-            "null, ?, now()::timestamp)",
-            [
-                load_ids[path],
-                item.system,
-                item.object,
-                item.relative_path,
-                pending.digest,
-                item.path.stat().st_size,
-                pending.layout.kind,
-                result.rows_read,
-                result.rows_loaded,
-                result.rows_quarantined,
-                lines_skipped,
-                extras,
-                seconds,
-            ],
-        )
-        outcomes.append(_Outcome(path, result))
+            item.system, item.object, item.relative_path, "loaded",
+            read_rows, loaded, quarantined, None, seconds,
+        )  # fmt: skip
+        outcomes.append(_Outcome(str(item.path), result))
     con.execute("drop table _typed")
     return outcomes

@@ -1,0 +1,182 @@
+"""One benchmark run: a full build of every day but the last, the floor, then one nightly day.
+
+Stages, each timed with the peak memory of the process tree: ingest (landing files -> raw),
+models (seeds + every model, tests off), checks (every YAML and singular data test), and the
+floor: the same compiled SQL of every model executed directly on the same connection in
+dependency order, with no framework around it. `mops models / floor` is the overhead ratio.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.bench.memory import PeakMemory
+from pipeline.bench.worlds import Scale, split_last_day, world
+from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from pipeline.engine.project import Project
+
+
+@dataclass
+class Stage:
+    run: str  # full | nightly | floor
+    stage: str
+    seconds: float
+    rows: int
+    peak_bytes: int
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class BenchResult:
+    scale: str
+    people: int
+    days: int
+    nightly_day: str
+    memory_limit: str
+    stages: list[Stage] = field(default_factory=list)
+
+    def seconds(self, run: str, stage: str | None = None) -> float:
+        return sum(s.seconds for s in self.stages if s.run == run and stage in (None, s.stage))
+
+    def peak_bytes(self, run: str) -> int:
+        return max((s.peak_bytes for s in self.stages if s.run == run), default=0)
+
+    @property
+    def ratios(self) -> dict[str, float]:
+        full = self.seconds("full")
+        return {
+            "models_over_floor": self.seconds("full", "models") / self.seconds("floor"),
+            "nightly_over_full": self.seconds("nightly") / full,
+            "checks_over_full": self.seconds("full", "checks") / full,
+        }
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["ratios"] = self.ratios
+        data["totals"] = {run: self.seconds(run) for run in ("full", "nightly", "floor")}
+        return json.dumps(data, indent=2)
+
+    def summary(self) -> str:
+        r = self.ratios
+        return (
+            f"bench {self.scale}: full {self.seconds('full'):.1f} s "
+            f"(peak {self.peak_bytes('full') / 2**30:.2f} GiB), "
+            f"nightly {self.seconds('nightly'):.1f} s = {r['nightly_over_full']:.1%} of full, "
+            f"models/floor {r['models_over_floor']:.3f}x, "
+            f"checks {r['checks_over_full']:.1%} of full"
+        )
+
+
+@contextmanager
+def _timed(result: BenchResult, run: str, stage: str) -> Iterator[list[int]]:
+    rows = [0]
+    started = time.perf_counter()
+    with PeakMemory() as peak:
+        yield rows
+    result.stages.append(Stage(run, stage, time.perf_counter() - started, rows[0], peak.bytes))
+
+
+def run_bench(
+    scale: Scale,
+    cache: Path,
+    memory_limit: str = "2GB",
+    progress: Callable[[str], None] = lambda _: None,
+) -> BenchResult:
+    from pipeline.engine import load_project
+    from pipeline.warehouse import connect
+
+    settings = replace(Settings.from_env(), memory_limit=memory_limit)
+    progress(f"world {scale.key}")
+    landing = world(scale, cache / "worlds")
+    work = cache / "runs" / scale.key
+    night1, night2, last_day = split_last_day(landing, work)
+    database = work / "warehouse.duckdb"
+    for stale in (database, database.with_suffix(".duckdb.wal")):
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(work / ".warehouse.duckdb.tmp", ignore_errors=True)
+    result = BenchResult(scale.name, scale.people, scale.days, last_day, memory_limit)
+    project = load_project(settings.models_dir)
+    with connect(database, memory_limit=memory_limit) as con:
+        for run, landing_dir in (("full", night1), ("nightly", night2)):
+            progress(f"{run}: ingest")
+            _ingest(con, result, run, landing_dir, settings)
+            progress(f"{run}: models")
+            _models(con, result, run, project, settings)
+            progress(f"{run}: checks")
+            _checks(con, result, run, project)
+            if run == "full":
+                progress("floor")
+                _floor(con, result, project)
+    return result
+
+
+def _ingest(
+    con: duckdb.DuckDBPyConnection, result: BenchResult, run: str, landing: Path, settings: Settings
+) -> None:
+    from pipeline.ingest.loader import ingest_landing
+
+    with _timed(result, run, "ingest") as rows:
+        loaded = ingest_landing(con, landing, settings)
+        rows[0] = sum(r.rows_loaded for r in loaded)
+
+
+def _models(
+    con: duckdb.DuckDBPyConnection,
+    result: BenchResult,
+    run: str,
+    project: Project,
+    settings: Settings,
+) -> None:
+    from pipeline.engine import build, select
+    from pipeline.seeds import load_seeds
+
+    with _timed(result, run, "seeds") as rows:
+        rows[0] = len(load_seeds(con, settings.seeds_dir))
+    with _timed(result, run, "models") as rows:
+        built = build(con, project, select(project), run_tests=False)
+        failed = [f"{r.name}: {r.message}" for r in built if not r.ok]
+        if failed:
+            raise RuntimeError("models failed during the benchmark:\n" + "\n".join(failed))
+        rows[0] = sum(r.rows or 0 for r in built)
+
+
+def _checks(
+    con: duckdb.DuckDBPyConnection, result: BenchResult, run: str, project: Project
+) -> None:
+    from pipeline.engine.tests import run_test
+
+    tests = [t for name in project.models for t in project.tests_of(name)]
+    with _timed(result, run, "checks") as rows:
+        outcomes = [run_test(con, project, test) for test in tests]
+        rows[0] = len(outcomes)
+
+
+def _floor(con: duckdb.DuckDBPyConnection, result: BenchResult, project: Project) -> None:
+    """The compiled SQL of every model, executed directly in dependency order."""
+    from pipeline.engine import select
+    from pipeline.engine.compile import compile_model
+    from pipeline.engine.materialize.relations import qualified
+
+    models = [project.models[n] for n in select(project) if not project.models[n].is_ephemeral]
+    compiled = [(m, compile_model(project, m)) for m in models]
+    with _timed(result, "floor", "models") as rows:
+        for model, sql in compiled:
+            kind = "view" if model.materialized == "view" else "table"
+            con.execute(
+                f"create or replace {kind} {qualified(model.schema, model.name)} as (\n{sql}\n)"
+            )
+        rows[0] = len(compiled)
