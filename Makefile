@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint
+.PHONY: setup demo test lint bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,3 +24,7 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest -n 2 -q
+	$(BIN)/mops bench --scale small
+
+bench: $(STAMP)
+	$(BIN)/mops bench --scale $(or $(SCALE),medium)

@@ -1,0 +1,44 @@
+"""The benchmark's pieces: the night split and the ratios it reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.bench.run import BenchResult, Stage
+from pipeline.bench.worlds import split_last_day
+
+
+def test_the_last_extract_day_is_held_back_for_the_second_night(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    for relative in (
+        "salesforce/Lead/Lead_2026-03-01.csv",
+        "salesforce/Lead/Lead_2026-03-02.csv",
+        "marketo/activity_types/activity_types.json",
+    ):
+        path = landing / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x")
+    night1, night2, last = split_last_day(landing, tmp_path / "work")
+    assert last == "2026-03-02"
+    first = sorted(p.name for p in night1.rglob("*.*"))
+    both = sorted(p.name for p in night2.rglob("*.*"))
+    assert first == ["Lead_2026-03-01.csv", "activity_types.json"]
+    assert both == ["Lead_2026-03-01.csv", "Lead_2026-03-02.csv", "activity_types.json"]
+
+
+def test_ratios_compare_stages_measured_in_the_same_run() -> None:
+    result = BenchResult("small", 10, 2, "2026-03-02", "1GB")
+    result.stages = [
+        Stage("full", "ingest", 6.0, 100, 1),
+        Stage("full", "models", 3.0, 100, 1),
+        Stage("full", "checks", 1.0, 10, 1),
+        Stage("floor", "models", 2.5, 10, 1),
+        Stage("nightly", "ingest", 0.5, 1, 1),
+        Stage("nightly", "models", 0.5, 1, 1),
+    ]
+    assert result.ratios == {
+        "models_over_floor": 1.2,
+        "nightly_over_full": 0.1,
+        "checks_over_full": 0.1,
+    }
+    assert result.summary().startswith("bench small: full 10.0 s")
