@@ -7,11 +7,7 @@ with source as (
 latest as (
     select *
     from source
-    qualify row_number() over (
-        partition by id
-        order by system_modstamp desc nulls last, last_modified_date desc nulls last,
-            fivetran_synced desc nulls last, _file desc, _line desc
-    ) = 1
+    {{ latest_salesforce_version('id') }}
 ),
 
 renamed as (
