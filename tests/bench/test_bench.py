@@ -33,6 +33,7 @@ def test_ratios_compare_stages_measured_in_the_same_run() -> None:
         Stage("full", "models", 3.0, 100, 1),
         Stage("full", "checks", 1.0, 10, 1),
         Stage("floor", "models", 2.5, 10, 1),
+        Stage("repeat", "models", 3.0, 100, 1),
         Stage("nightly", "ingest", 0.5, 1, 1),
         Stage("nightly", "models", 0.5, 1, 1),
     ]
