@@ -14,7 +14,9 @@ from pipeline.generate import generate_world
 def test_three_thousand_people_in_a_few_seconds(tmp_path: Path) -> None:
     started = time.perf_counter()
     summary = generate_world(tmp_path, people=3000, days=120, end_date=date(2026, 10, 31))
-    assert time.perf_counter() - started < 5.0
+    # About 2 s alone on 2 cores; the bound leaves room for a loaded CI machine and still
+    # catches a Python loop over rows (10-100x slower).
+    assert time.perf_counter() - started < 15.0
     activities = summary.counts["marketo/activities"]
     assert 15 * 3000 <= activities <= 25 * 3000  # about 20 per person
 
