@@ -1,0 +1,246 @@
+-- Every event the event-based KPIs count, one row per (measure, entity, event): its date (UTC
+-- calendar date of the event), the segments it belongs to (channel, icp_segment; null = not
+-- split that way) and an amount (sum and median measures). Only events on or before as_of.
+--   ad measures        fct_ad_spend_daily per row (spend_reporting only: never sum currencies);
+--                      channel of the platform; no icp split
+--   people measures    int_kpi__people by acquisition channel and account ICP
+--   opportunity ones   int_kpi__opportunities by first_touch channel and account ICP; won/lost
+--                      in the latest state at the close date; amounts amount_reporting
+--   new_customers      int_kpi__accounts at the first won close date, its channel
+--   attributed_*       fct_attribution revenue_amount at revenue_date, credited channel
+--   email_*            Marketo Email Delivered / Open Email / Click Email per person and day
+--   data quality       the new lead's live source records (int_identity__records), at lead_at
+{% set models = ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'] %}
+with as_of as (
+    select * from {{ ref('int_reporting__as_of') }}
+),
+
+ad_spend as (
+    select * from {{ ref('fct_ad_spend_daily') }}
+),
+
+people as (
+    select * from {{ ref('int_kpi__people') }}
+),
+
+opportunities as (
+    select * from {{ ref('int_kpi__opportunities') }}
+),
+
+accounts as (
+    select * from {{ ref('int_kpi__accounts') }}
+),
+
+attribution as (
+    select * from {{ ref('fct_attribution') }}
+),
+
+activities as (
+    select * from {{ ref('stg_marketo__activities') }}
+),
+
+crosswalk as (
+    select * from {{ ref('int_identity__crosswalk') }}
+),
+
+records as (
+    select * from {{ ref('int_identity__records') }}
+),
+
+ad_events as (
+    select 'spend' as measure, date as event_date, channel, null as icp_segment,
+        ad_spend_id as entity_id, cast(spend_reporting as double) as amount
+    from ad_spend
+    union all
+    select 'impressions', date, channel, null, ad_spend_id, cast(impressions as double)
+    from ad_spend
+    union all
+    select 'clicks', date, channel, null, ad_spend_id, cast(clicks as double)
+    from ad_spend
+),
+
+people_events as (
+    select 'new_leads' as measure, cast(lead_at as date) as event_date, channel, icp_segment,
+        person_id as entity_id, null as amount
+    from people
+    union all
+    select 'icp_leads', cast(lead_at as date), channel, icp_segment, person_id, null
+    from people
+    where icp_segment = 'icp'
+    union all
+    select 'mqls', cast(mql_at as date), channel, icp_segment, person_id, null
+    from people
+    where mql_at is not null
+    union all
+    select 'sla_met_mqls', cast(people.mql_at as date), channel, icp_segment, person_id, null
+    from people
+    cross join as_of
+    where people.sql_at <= people.mql_at + to_hours(as_of.sla_hours)
+    union all
+    select 'sqls', cast(sql_at as date), channel, icp_segment, person_id, null
+    from people
+    where sql_at is not null
+),
+
+opportunity_events as (
+    select 'opportunities_created' as measure, created_date as event_date, channel,
+        icp_segment, opportunity_id as entity_id, null as amount
+    from opportunities
+    union all
+    select 'pipeline_created', created_date, channel, icp_segment, opportunity_id,
+        cast(amount_reporting as double)
+    from opportunities
+    union all
+    select 'influenced_pipeline', created_date, channel, icp_segment, opportunity_id,
+        cast(amount_reporting as double)
+    from opportunities
+    where is_influenced
+    union all
+    select 'deals_won', close_date, channel, icp_segment, opportunity_id, null
+    from opportunities
+    where is_won
+    union all
+    select 'closed_deals', close_date, channel, icp_segment, opportunity_id, null
+    from opportunities
+    where is_won or is_lost
+    union all
+    select 'revenue_won', close_date, channel, icp_segment, opportunity_id,
+        cast(amount_reporting as double)
+    from opportunities
+    where is_won
+    union all
+    select 'sourced_revenue_won', close_date, channel, icp_segment, opportunity_id,
+        cast(amount_reporting as double)
+    from opportunities
+    where is_won and is_marketing_sourced
+    union all
+    select 'sales_cycle_days', close_date, channel, icp_segment, opportunity_id,
+        cast(cycle_days as double)
+    from opportunities
+    where is_won
+    union all
+    select 'expansion_revenue', close_date, channel, icp_segment, opportunity_id,
+        cast(amount_reporting as double)
+    from opportunities
+    where is_won and type_group = 'expansion'
+    union all
+    select 'new_customers', first_won_date, channel, icp_segment, account_id, null
+    from accounts
+),
+
+attribution_events as (
+    select
+        'attributed_revenue' as measure,
+        attribution.revenue_date as event_date,
+        attribution.channel,
+        opportunities.icp_segment,
+        attribution.attribution_id as entity_id,
+        cast(attribution.revenue_amount as double) as amount
+    from attribution
+    cross join as_of
+    inner join opportunities on opportunities.opportunity_id = attribution.opportunity_id
+    where attribution.model = as_of.attribution_model
+        and opportunities.is_won
+    union all
+    select
+        'attributed_revenue__' || attribution.model,
+        attribution.revenue_date,
+        attribution.channel,
+        opportunities.icp_segment,
+        attribution.attribution_id,
+        cast(attribution.revenue_amount as double)
+    from attribution
+    inner join opportunities on opportunities.opportunity_id = attribution.opportunity_id
+    where opportunities.is_won
+),
+
+marketo_people as (
+    select source_id, person_id
+    from crosswalk
+    where source_system = 'marketo' and source_object = 'leads'
+),
+
+email_activities as (
+    select
+        case activities.activity_type_name
+            when 'Email Delivered' then 'email_delivered_people'
+            when 'Open Email' then 'email_opened_people'
+            when 'Click Email' then 'email_clicked_people'
+        end as measure,
+        cast(activities.activity_at as date) as event_date,
+        marketo_people.person_id
+    from activities
+    inner join marketo_people
+        on marketo_people.source_id = cast(activities.lead_id as varchar)
+    where activities.activity_type_name in ('Email Delivered', 'Open Email', 'Click Email')
+),
+
+email_events as (
+    select distinct
+        email_activities.measure,
+        email_activities.event_date,
+        coalesce(people.channel, 'unattributed') as channel,
+        coalesce(people.icp_segment, 'non_icp') as icp_segment,
+        email_activities.person_id as entity_id,
+        cast(null as double) as amount
+    from email_activities
+    left join people on people.person_id = email_activities.person_id
+),
+
+person_records as (
+    select
+        crosswalk.person_id,
+        records.record_key,
+        records.email_normalised is not null
+            and records.email_normalised <> ''
+            and not coalesce(records.is_valid_email, false) as is_invalid_email
+    from records
+    inner join crosswalk on crosswalk.record_key = records.record_key
+),
+
+quality_events as (
+    select 'source_records' as measure, cast(people.lead_at as date) as event_date,
+        people.channel, people.icp_segment, person_records.record_key as entity_id,
+        null as amount
+    from person_records
+    inner join people on people.person_id = person_records.person_id
+    union all
+    select 'persons', cast(lead_at as date), channel, icp_segment, person_id, null
+    from people
+    union all
+    select 'invalid_email_records', cast(people.lead_at as date), people.channel,
+        people.icp_segment, person_records.record_key, null
+    from person_records
+    inner join people on people.person_id = person_records.person_id
+    where person_records.is_invalid_email
+),
+
+unioned as (
+    select * from ad_events
+    union all
+    select * from people_events
+    union all
+    select * from opportunity_events
+    union all
+    select * from attribution_events
+    union all
+    select * from email_events
+    union all
+    select * from quality_events
+),
+
+final as (
+    select
+        unioned.measure,
+        unioned.event_date,
+        unioned.channel,
+        unioned.icp_segment,
+        unioned.entity_id,
+        unioned.amount
+    from unioned
+    cross join as_of
+    where unioned.event_date is not null
+        and unioned.event_date <= as_of.as_of
+)
+
+select * from final

@@ -1,0 +1,198 @@
+-- Event-based KPIs per (kpi, grain, period, segment), from int_kpi__measures: a KPI is a base
+-- measure (counts, sums, medians: value = the measure, numerator/denominator NULL) or a ratio
+-- (numerator measure [- minus measure]) / denominator measure (numerator and denominator
+-- kept). Rows: for each KPI, grain and segment with data in any of its measures, one row per
+-- period from the first such period through the as_of period (int_reporting__periods).
+-- Missing counts and sums are 0, medians NULL; ad measures (spend, impressions, clicks) are
+-- NULL for channels without an ad-spend source, so their cost KPIs, roas and romi are NULL,
+-- and NULL (not 0) in periods before the first period with any ad data (no source loaded yet).
+-- A ratio with a 0 or NULL denominator is NULL. KPIs built on ad measures have no icp rows
+-- (ad spend is not split by account); expansion_revenue is month and quarter only.
+{% macro filled(alias) -%}
+    case
+        when {{ alias }}.amount is not null then {{ alias }}.amount
+        when {{ alias }}_catalog.aggregation = 'median' then null
+        when {{ alias }}_catalog.is_ad_measure and spine.segment_type = 'icp' then null
+        when {{ alias }}_catalog.is_ad_measure
+            and spine.period_start < coalesce(ad_starts.first_period, date '9999-12-31')
+            then null
+        when {{ alias }}_catalog.is_ad_measure
+            and spine.segment_type = 'channel'
+            and ad_channels.channel is null then null
+        else 0
+    end
+{%- endmacro %}
+{% macro measure_join(alias, column) -%}
+    left join catalog as {{ alias }}_catalog
+        on {{ alias }}_catalog.measure = spine.{{ column }}
+    left join measures as {{ alias }}
+        on {{ alias }}.measure = spine.{{ column }}
+        and {{ alias }}.grain = spine.grain
+        and {{ alias }}.period_start = spine.period_start
+        and {{ alias }}.segment_type = spine.segment_type
+        and {{ alias }}.segment_value = spine.segment_value
+{%- endmacro %}
+with measures as (
+    select * from {{ ref('int_kpi__measures') }}
+),
+
+catalog as (
+    select * from {{ ref('int_kpi__measure_catalog') }}
+),
+
+periods as (
+    select * from {{ ref('int_reporting__periods') }}
+),
+
+specs as (
+    select *
+    from (
+        values
+            ('spend', 'spend', null, null, false, false, true),
+            ('impressions', 'impressions', null, null, false, false, true),
+            ('clicks', 'clicks', null, null, false, false, true),
+            ('ctr', 'clicks', null, 'impressions', true, false, true),
+            ('cpc', 'spend', null, 'clicks', true, false, true),
+            ('new_leads', 'new_leads', null, null, false, true, true),
+            ('mqls', 'mqls', null, null, false, true, true),
+            ('sqls', 'sqls', null, null, false, true, true),
+            ('opportunities_created', 'opportunities_created', null, null, false, true, true),
+            ('deals_won', 'deals_won', null, null, false, true, true),
+            ('new_customers', 'new_customers', null, null, false, true, true),
+            ('cpl', 'spend', null, 'new_leads', true, false, true),
+            ('cost_per_mql', 'spend', null, 'mqls', true, false, true),
+            ('cost_per_opportunity', 'spend', null, 'opportunities_created', true, false, true),
+            ('cac', 'spend', null, 'new_customers', true, false, true),
+            ('pipeline_created', 'pipeline_created', null, null, false, true, true),
+            ('revenue_won', 'revenue_won', null, null, false, true, true),
+            ('marketing_sourced_revenue_pct', 'sourced_revenue_won', null, 'revenue_won', true,
+                true, true),
+            ('marketing_influenced_pipeline', 'influenced_pipeline', null, null, false, true,
+                true),
+            ('attributed_revenue', 'attributed_revenue', null, null, false, true, true),
+            ('roas', 'attributed_revenue', null, 'spend', true, false, true),
+            ('romi', 'attributed_revenue', 'spend', 'spend', true, false, true),
+            ('win_rate', 'deals_won', null, 'closed_deals', true, true, true),
+            ('avg_deal_size', 'revenue_won', null, 'deals_won', true, true, true),
+            ('sales_cycle_days', 'sales_cycle_days', null, null, false, true, true),
+            ('mql_to_sql_sla_pct', 'sla_met_mqls', null, 'mqls', true, true, true),
+            ('email_open_rate', 'email_opened_people', null, 'email_delivered_people', true,
+                true, true),
+            ('email_click_rate', 'email_clicked_people', null, 'email_delivered_people', true,
+                true, true),
+            ('icp_lead_pct', 'icp_leads', null, 'new_leads', true, true, true),
+            ('expansion_revenue', 'expansion_revenue', null, null, false, true, false),
+            ('duplicate_record_rate', 'source_records', 'persons', 'source_records', true, true,
+                true),
+            ('invalid_email_rate', 'invalid_email_records', null, 'source_records', true, true,
+                true)
+    ) as specs (
+        kpi, numerator_measure, minus_measure, denominator_measure, is_ratio, has_icp_segments,
+        has_weeks
+    )
+),
+
+components as (
+    select kpi, numerator_measure as measure from specs
+    union
+    select kpi, minus_measure from specs where minus_measure is not null
+    union
+    select kpi, denominator_measure from specs where denominator_measure is not null
+),
+
+segment_starts as (
+    select
+        components.kpi,
+        measures.grain,
+        measures.segment_type,
+        measures.segment_value,
+        min(measures.period_start) as first_period
+    from components
+    inner join specs on specs.kpi = components.kpi
+    inner join measures on measures.measure = components.measure
+    where (specs.has_icp_segments or measures.segment_type <> 'icp')
+        and (specs.has_weeks or measures.grain <> 'week')
+    group by all
+),
+
+ad_channels as (
+    select distinct segment_value as channel
+    from measures
+    where segment_type = 'channel' and is_ad_channel
+),
+
+ad_starts as (
+    select grain, min(period_start) as first_period
+    from measures
+    inner join catalog on catalog.measure = measures.measure
+    where catalog.is_ad_measure and measures.amount is not null
+    group by grain
+),
+
+spine as (
+    select
+        segment_starts.kpi,
+        segment_starts.grain,
+        periods.period_start,
+        segment_starts.segment_type,
+        segment_starts.segment_value,
+        specs.numerator_measure,
+        specs.minus_measure,
+        specs.denominator_measure,
+        specs.is_ratio
+    from segment_starts
+    inner join specs on specs.kpi = segment_starts.kpi
+    inner join periods
+        on periods.grain = segment_starts.grain
+        and periods.period_start >= segment_starts.first_period
+),
+
+filled as (
+    select
+        spine.kpi,
+        spine.grain,
+        spine.period_start,
+        spine.segment_type,
+        spine.segment_value,
+        spine.is_ratio,
+        spine.minus_measure is not null as has_minus,
+        {{ filled('num') }} as numerator_amount,
+        {{ filled('minus') }} as minus_amount,
+        {{ filled('den') }} as denominator_amount
+    from spine
+    left join ad_channels
+        on spine.segment_type = 'channel' and ad_channels.channel = spine.segment_value
+    left join ad_starts on ad_starts.grain = spine.grain
+    {{ measure_join('num', 'numerator_measure') }}
+    {{ measure_join('minus', 'minus_measure') }}
+    {{ measure_join('den', 'denominator_measure') }}
+),
+
+computed as (
+    select
+        *,
+        case
+            when has_minus then numerator_amount - minus_amount
+            else numerator_amount
+        end as numerator_value
+    from filled
+),
+
+final as (
+    select
+        kpi,
+        grain,
+        period_start,
+        segment_type,
+        segment_value,
+        case when is_ratio then numerator_value end as numerator,
+        case when is_ratio then denominator_amount end as denominator,
+        case
+            when is_ratio then numerator_value / nullif(denominator_amount, 0)
+            else numerator_value
+        end as value,
+        cast(null as boolean) as is_mature
+    from computed
+)
+
+select * from final

@@ -1,0 +1,102 @@
+-- pipeline_velocity per (grain, period, segment), in reporting-currency money per day:
+-- open x win_rate x avg_deal_size / sales_cycle_days, where open = opportunities open at the
+-- period's measuring day (int_reporting__periods.measured_on = least(period end, as_of):
+-- created on or before it and not closed on or before it, latest state) and the three rates
+-- are taken over the 365 days ending that day (won / (won + lost) by count, revenue_won /
+-- deals_won, median close date - creation date of won deals, all of every type).
+-- numerator = open x win_rate x avg_deal_size, denominator = sales_cycle_days; NULL when any
+-- factor is undefined or the cycle is 0 days. Segments: first_touch channel, account ICP.
+-- Rows from the first period in which the segment has an opportunity created.
+with opportunities as (
+    select * from {{ ref('int_kpi__opportunities') }}
+),
+
+periods as (
+    select * from {{ ref('int_reporting__periods') }}
+),
+
+segmented as (
+    select 'total' as segment_type, 'total' as segment_value, opportunities.*
+    from opportunities
+    union all
+    select 'channel', channel, opportunities.*
+    from opportunities
+    union all
+    select 'icp', icp_segment, opportunities.*
+    from opportunities
+),
+
+segment_starts as (
+    select segment_type, segment_value, min(created_date) as first_created_date
+    from segmented
+    group by all
+),
+
+spine as (
+    select
+        periods.grain,
+        periods.period_start,
+        periods.measured_on,
+        segment_starts.segment_type,
+        segment_starts.segment_value
+    from periods
+    inner join segment_starts on segment_starts.first_created_date <= periods.period_end
+),
+
+period_deals as (
+    select
+        spine.grain,
+        spine.period_start,
+        spine.segment_type,
+        spine.segment_value,
+        count(*) filter (
+            where segmented.created_date <= spine.measured_on
+            and not (segmented.is_closed and segmented.close_date <= spine.measured_on)
+        ) as open_deals,
+        count(*) filter (
+            where segmented.is_won
+            and segmented.close_date between spine.measured_on - 364 and spine.measured_on
+        ) as won_deals,
+        count(*) filter (
+            where segmented.is_closed
+            and segmented.close_date between spine.measured_on - 364 and spine.measured_on
+        ) as closed_deals,
+        sum(segmented.amount_reporting) filter (
+            where segmented.is_won
+            and segmented.close_date between spine.measured_on - 364 and spine.measured_on
+        ) as revenue_won,
+        median(segmented.cycle_days) filter (
+            where segmented.is_won
+            and segmented.close_date between spine.measured_on - 364 and spine.measured_on
+        ) as sales_cycle_days
+    from spine
+    left join segmented
+        on segmented.segment_type = spine.segment_type
+        and segmented.segment_value = spine.segment_value
+        and segmented.created_date <= spine.measured_on
+    group by all
+),
+
+factors as (
+    select
+        *,
+        cast(won_deals as double) / nullif(closed_deals, 0) as win_rate,
+        cast(revenue_won as double) / nullif(won_deals, 0) as avg_deal_size
+    from period_deals
+),
+
+final as (
+    select
+        'pipeline_velocity' as kpi,
+        grain,
+        period_start,
+        segment_type,
+        segment_value,
+        open_deals * win_rate * avg_deal_size as numerator,
+        cast(sales_cycle_days as double) as denominator,
+        open_deals * win_rate * avg_deal_size / nullif(sales_cycle_days, 0) as value,
+        cast(null as boolean) as is_mature
+    from factors
+)
+
+select * from final
