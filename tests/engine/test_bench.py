@@ -25,4 +25,4 @@ def test_load_and_plan_200_models_under_a_second(tmp_path: Path) -> None:
 def test_build_overhead_ratio() -> None:
     report = run_bench(200, rows=5_000, repeats=1)
     print(report.summary())
-    assert report.ratio < 1.5  # loose on a shared 2-core machine; `mops bench-engine` for the figure
+    assert report.ratio < 1.5  # loose on a shared 2-core machine; `mops bench-engine` prints it
