@@ -254,3 +254,20 @@ def generate(
     for key, rows in summary.counts.items():
         typer.echo(f"  {key:<40} {rows:>12,}")
     typer.echo("dirt: " + ", ".join(f"{k}={v}" for k, v in summary.dirt.items()))
+
+
+@app.command()
+def rollback(
+    marts: Annotated[
+        Path | None, typer.Option(help="Published marts file (default: $MOPS_MARTS).")
+    ] = None,
+) -> None:
+    """Swap the published marts file with the previous generation (run it again to undo)."""
+    from pipeline.publish import rollback as rollback_marts
+
+    target = marts or Settings.from_env().marts
+    try:
+        now, previous = rollback_marts(target)
+    except MopsError as error:
+        raise _fail(error) from error
+    typer.echo(f"published: {target} (run {now}); previous generation: run {previous}")

@@ -9,6 +9,7 @@ import dagster as dg
 
 from pipeline.defs.ingest import ingest_assets
 from pipeline.defs.models import build_model_defs
+from pipeline.defs.publish import build_quality_and_publish_defs
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.seeds import seeds_asset
 from pipeline.settings import Settings
@@ -39,4 +40,5 @@ def _core() -> dg.Definitions:
 defs = dg.Definitions.merge(
     _core(),
     build_model_defs(settings.models_dir),
+    build_quality_and_publish_defs(settings.models_dir),
 )

@@ -1,0 +1,62 @@
+"""Severity and thresholds of the gate's checks, read from `checks/config.yml`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CONFIG_FILE = Path(__file__).resolve().parent / "config.yml"
+
+Severity = Literal["error", "warn"]
+
+
+class CheckSettings(BaseModel):
+    """How one check is judged: it passes while failing rows stay within a threshold."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    severity: Severity = "error"
+    max_failing_rows: int = 0
+    max_failing_rate: float | None = None
+    enabled: bool = True
+
+    @property
+    def blocking(self) -> bool:
+        return self.severity == "error"
+
+    def passes(self, failing: int, checked: int | None) -> bool:
+        if failing <= self.max_failing_rows:
+            return True
+        if self.max_failing_rate is None or not checked:
+            return False
+        return failing / checked <= self.max_failing_rate
+
+
+class PublishSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    allow_columns: list[str] = Field(default_factory=list)
+
+
+class GateConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    defaults: CheckSettings = Field(default_factory=CheckSettings)
+    sample_rows: int = 10
+    checks: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    publish: PublishSettings = Field(default_factory=PublishSettings)
+
+    def for_check(self, relation: str, name: str) -> CheckSettings:
+        """The defaults overridden by the entry `<relation>:<name>`, if any."""
+        override = self.checks.get(f"{relation}:{name}") or {}
+        return CheckSettings.model_validate({**self.defaults.model_dump(), **override})
+
+
+def load_config(path: Path | str | None = None) -> GateConfig:
+    import yaml
+
+    target = Path(path) if path else CONFIG_FILE
+    document = yaml.safe_load(target.read_text(encoding="utf-8")) or {}
+    return GateConfig.model_validate(document)

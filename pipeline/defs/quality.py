@@ -1,0 +1,138 @@
+"""The quality gate as Dagster asset checks: each check of `checks.registry` on the asset it
+guards, `error` ones blocking, with failing-row counts and a sample of failing keys/values.
+
+Only checks whose model exists in the project get a spec (the KPI marts' checks appear once their
+SQL lands); loading this module imports no duckdb, polars or pandera.
+"""
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import dagster as dg
+
+from checks.config import GateConfig, load_config
+from checks.registry import CHECKS, Check, check_id
+from pipeline.defs.resources import WarehouseResource
+
+if TYPE_CHECKING:
+    from checks.gate import CheckOutcome
+
+GATE_OP = "quality_gate"
+_SKIP_FOLDERS = {"tests", "macros"}
+
+
+def model_relations(models_dir: Path | str) -> dict[str, dg.AssetKey]:
+    """`<layer>.<model>` -> asset key of every SQL model file (a file listing: no parsing)."""
+    root = Path(models_dir)
+    found: dict[str, dg.AssetKey] = {}
+    for path in sorted(root.rglob("*.sql")):
+        parts = path.relative_to(root).parts
+        if len(parts) < 2 or parts[0] in _SKIP_FOLDERS:
+            continue
+        found[f"{parts[0]}.{path.stem}"] = dg.AssetKey([parts[0], path.stem])
+    return found
+
+
+def active_checks(models_dir: Path | str, checks: Sequence[Check] = CHECKS) -> list[Check]:
+    """The checks whose relation, and every relation they read, is a model of the project."""
+    relations = model_relations(models_dir)
+    return [c for c in checks if all(r in relations for r in (c.relation, *c.reads))]
+
+
+def asset_key(relation: str) -> dg.AssetKey:
+    schema, table = relation.split(".", 1)
+    return dg.AssetKey([schema, table])
+
+
+def check_key(check: Check) -> dg.AssetCheckKey:
+    return dg.AssetCheckKey(asset_key(check.relation), check.name)
+
+
+def check_spec(check: Check, config: GateConfig) -> dg.AssetCheckSpec:
+    settings = config.for_check(check.relation, check.name)
+    kind = "sql" if check.__class__.__name__ == "SqlCheck" else "pandera"
+    return dg.AssetCheckSpec(
+        name=check.name,
+        asset=asset_key(check.relation),
+        description=check.description,
+        blocking=settings.blocking,
+        additional_deps=[asset_key(r) for r in check.reads] or None,
+        metadata={
+            "severity": settings.severity,
+            "max_failing_rows": settings.max_failing_rows,
+            "max_failing_rate": settings.max_failing_rate
+            if settings.max_failing_rate is not None
+            else "",
+            "kind": kind,
+            "gate_check": check_id(check),
+        },
+    )
+
+
+def check_result(outcome: "CheckOutcome") -> dg.AssetCheckResult:
+    settings = outcome.settings
+    metadata: dict[str, Any] = {
+        "status": outcome.status,
+        "failing_rows": outcome.failing_rows,
+        "severity": settings.severity,
+        "max_failing_rows": settings.max_failing_rows,
+        "seconds": round(outcome.seconds, 3),
+    }
+    if outcome.checked_rows is not None:
+        metadata["checked_rows"] = outcome.checked_rows
+    if outcome.failing_rate is not None:
+        metadata["failing_rate"] = round(outcome.failing_rate, 6)
+    if settings.max_failing_rate is not None:
+        metadata["max_failing_rate"] = settings.max_failing_rate
+    if outcome.sample:
+        metadata["failing_sample"] = dg.MetadataValue.json(outcome.sample)
+    if outcome.details:
+        metadata["failures_by_rule"] = dg.MetadataValue.json(outcome.details)
+    if outcome.error:
+        metadata["error"] = outcome.error
+    return dg.AssetCheckResult(
+        asset_key=asset_key(outcome.check.relation),
+        check_name=outcome.check.name,
+        passed=outcome.passed,
+        severity=dg.AssetCheckSeverity.ERROR if settings.blocking else dg.AssetCheckSeverity.WARN,
+        metadata=metadata,
+        description=outcome.check.description,
+    )
+
+
+def gate_checks_def(checks: Sequence[Check], config: GateConfig) -> dg.AssetChecksDefinition:
+    by_key = {check_key(c): c for c in checks}
+
+    @dg.multi_asset_check(
+        specs=[check_spec(c, config) for c in checks],
+        name=GATE_OP,
+        can_subset=True,
+        description="The quality gate (checks/): Pandera models and SQL checks in DuckDB.",
+    )
+    def _gate(
+        context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> Iterator[dg.AssetCheckResult]:
+        from checks.gate import iter_gate
+
+        selected = [by_key[k] for k in context.selected_asset_check_keys if k in by_key]
+        order = {check_id(c): i for i, c in enumerate(checks)}
+        selected.sort(key=lambda c: order[check_id(c)])
+        with warehouse.connect() as con:
+            for outcome in iter_gate(con, selected, config):
+                if outcome.status == "failed":
+                    context.log.warning(outcome.summary())
+                yield check_result(outcome)
+
+    return _gate
+
+
+def build_quality_defs(models_dir: Path | str, config: GateConfig | None = None) -> dg.Definitions:
+    config = config or load_config()
+    checks = [c for c in active_checks(models_dir) if config.for_check(c.relation, c.name).enabled]
+    if not checks:
+        return dg.Definitions()
+    return dg.Definitions(asset_checks=[gate_checks_def(checks, config)])
+
+
+__all__ = ["active_checks", "asset_key", "build_quality_defs", "check_key", "model_relations"]
