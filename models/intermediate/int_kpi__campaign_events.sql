@@ -46,7 +46,7 @@ first_touch_campaigns as (
 
 unioned as (
     select 'spend' as measure, crm_campaign_id as campaign_id, date as event_date,
-        ad_spend_id as entity_id, cast(spend_reporting as double) as amount
+        ad_spend_id as entity_id, cast(spend_reporting as decimal(38, 6)) as amount
     from ad_spend
     where crm_campaign_id is not null
     union all
@@ -69,7 +69,7 @@ unioned as (
         on first_touch_campaigns.opportunity_id = opportunities.opportunity_id
     union all
     select 'pipeline_created', first_touch_campaigns.campaign_id, opportunities.created_date,
-        opportunities.opportunity_id, cast(opportunities.amount_reporting as double)
+        opportunities.opportunity_id, cast(opportunities.amount_reporting as decimal(38, 6))
     from opportunities
     inner join first_touch_campaigns
         on first_touch_campaigns.opportunity_id = opportunities.opportunity_id
@@ -82,7 +82,7 @@ unioned as (
     union all
     select 'attributed_revenue__' || attribution.model, attribution.campaign_id,
         attribution.revenue_date, attribution.attribution_id,
-        cast(attribution.revenue_amount as double)
+        cast(attribution.revenue_amount as decimal(38, 6))
     from attribution
     inner join opportunities on opportunities.opportunity_id = attribution.opportunity_id
     where opportunities.is_won and attribution.campaign_id is not null

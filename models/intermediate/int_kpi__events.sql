@@ -49,13 +49,13 @@ records as (
 
 ad_events as (
     select 'spend' as measure, date as event_date, channel, null as icp_segment,
-        ad_spend_id as entity_id, cast(spend_reporting as double) as amount
+        ad_spend_id as entity_id, cast(spend_reporting as decimal(38, 6)) as amount
     from ad_spend
     union all
-    select 'impressions', date, channel, null, ad_spend_id, cast(impressions as double)
+    select 'impressions', date, channel, null, ad_spend_id, cast(impressions as decimal(38, 6))
     from ad_spend
     union all
-    select 'clicks', date, channel, null, ad_spend_id, cast(clicks as double)
+    select 'clicks', date, channel, null, ad_spend_id, cast(clicks as decimal(38, 6))
     from ad_spend
 ),
 
@@ -88,11 +88,11 @@ opportunity_events as (
     from opportunities
     union all
     select 'pipeline_created', created_date, channel, icp_segment, opportunity_id,
-        cast(amount_reporting as double)
+        cast(amount_reporting as decimal(38, 6))
     from opportunities
     union all
     select 'influenced_pipeline', created_date, channel, icp_segment, opportunity_id,
-        cast(amount_reporting as double)
+        cast(amount_reporting as decimal(38, 6))
     from opportunities
     where is_influenced
     union all
@@ -105,22 +105,22 @@ opportunity_events as (
     where is_won or is_lost
     union all
     select 'revenue_won', close_date, channel, icp_segment, opportunity_id,
-        cast(amount_reporting as double)
+        cast(amount_reporting as decimal(38, 6))
     from opportunities
     where is_won
     union all
     select 'sourced_revenue_won', close_date, channel, icp_segment, opportunity_id,
-        cast(amount_reporting as double)
+        cast(amount_reporting as decimal(38, 6))
     from opportunities
     where is_won and is_marketing_sourced
     union all
     select 'sales_cycle_days', close_date, channel, icp_segment, opportunity_id,
-        cast(cycle_days as double)
+        cast(cycle_days as decimal(38, 6))
     from opportunities
     where is_won
     union all
     select 'expansion_revenue', close_date, channel, icp_segment, opportunity_id,
-        cast(amount_reporting as double)
+        cast(amount_reporting as decimal(38, 6))
     from opportunities
     where is_won and type_group = 'expansion'
     union all
@@ -135,7 +135,7 @@ attribution_events as (
         attribution.channel,
         opportunities.icp_segment,
         attribution.attribution_id as entity_id,
-        cast(attribution.revenue_amount as double) as amount
+        cast(attribution.revenue_amount as decimal(38, 6)) as amount
     from attribution
     cross join as_of
     inner join opportunities on opportunities.opportunity_id = attribution.opportunity_id
@@ -148,7 +148,7 @@ attribution_events as (
         attribution.channel,
         opportunities.icp_segment,
         attribution.attribution_id,
-        cast(attribution.revenue_amount as double)
+        cast(attribution.revenue_amount as decimal(38, 6))
     from attribution
     inner join opportunities on opportunities.opportunity_id = attribution.opportunity_id
     where opportunities.is_won
@@ -182,7 +182,7 @@ email_events as (
         coalesce(people.channel, 'unattributed') as channel,
         coalesce(people.icp_segment, 'non_icp') as icp_segment,
         email_activities.person_id as entity_id,
-        cast(null as double) as amount
+        cast(null as decimal(38, 6)) as amount
     from email_activities
     left join people on people.person_id = email_activities.person_id
 ),

@@ -57,8 +57,8 @@ aggregated as (
         segmented.segment_value,
         case catalog.aggregation
             when 'count' then cast(count(distinct segmented.entity_id) as double)
-            when 'sum' then sum(segmented.amount)
-            when 'median' then median(segmented.amount)
+            when 'sum' then cast(sum(segmented.amount) as double)
+            when 'median' then cast(median(segmented.amount) as double)
         end as amount
     from segmented
     inner join catalog on catalog.measure = segmented.measure
