@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench
+.PHONY: setup demo test lint dev bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,3 +29,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/mops bench --scale $(or $(SCALE),medium)
+
+# The Dagster UI and daemon on http://127.0.0.1:3000 (DAGSTER_HOME=dagster_home/).
+dev: $(STAMP)
+	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000

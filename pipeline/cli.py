@@ -58,8 +58,12 @@ def ingest(
 
 
 @app.command()
-def build() -> None:
-    """Run the main job on this machine: ingest new landing files, then build the models."""
+def build(
+    full_refresh: Annotated[
+        bool, typer.Option("--full-refresh", help="Rebuild incremental models from scratch.")
+    ] = False,
+) -> None:
+    """Run the nightly job here: ingest new files, build the models, run the checks, publish."""
     from rich.console import Console
     from rich.table import Table
 
@@ -69,19 +73,29 @@ def build() -> None:
     console = Console()
     console.print(f"landing:   {settings.landing_dir}")
     try:
-        success, outcomes = run_build(settings)
+        outcome = run_build(settings, full_refresh=full_refresh)
     except MopsError as error:
         raise _fail(error) from error
     table = Table(title="materialized assets")
     table.add_column("asset")
     table.add_column("rows", justify="right")
-    for outcome in sorted(outcomes, key=lambda o: o.key):
-        table.add_row(outcome.key, "" if outcome.row_count is None else f"{outcome.row_count:,}")
+    for asset in sorted(outcome.assets, key=lambda o: o.key):
+        table.add_row(asset.key, "" if asset.row_count is None else f"{asset.row_count:,}")
     console.print(table)
-    console.print(f"warehouse: {settings.warehouse}  (duckdb {settings.warehouse} -readonly)")
+    failed = outcome.failed_checks
+    passed = len(outcome.checks) - len(failed)
+    console.print(f"checks:    {passed} passed, {len(failed)} failed")
+    for check in failed:
+        style = "red" if check.blocking else "yellow"
+        console.print(f"  [{style}]{'error' if check.blocking else 'warn '}[/] {check.key}")
+    console.print(f"warehouse: {settings.warehouse}  (duckdb -readonly {settings.warehouse})")
     console.print("load log:  meta.load_log, quarantined rows: meta.quarantine")
-    if not success:
-        console.print("[red]the build failed: see the errors above or the run in `dagster dev`[/]")
+    if outcome.published:
+        console.print(f"marts:     {settings.marts}  (published; Parquet in marts_parquet/)")
+    else:
+        console.print(f"marts:     not published this run; {settings.marts} is unchanged")
+    if not outcome.success:
+        console.print("[red]the run failed: see the errors above or the run in `dagster dev`[/]")
         raise typer.Exit(code=1)
 
 

@@ -7,8 +7,9 @@ Kept light on purpose: no duckdb, pandas or polars import happens while Dagster 
 
 import dagster as dg
 
-from pipeline.defs.ingest import ingest_assets
+from pipeline.defs.ingest import ingest_assets, ingest_log_specs
 from pipeline.defs.models import build_model_defs
+from pipeline.defs.nightly import nightly_defs
 from pipeline.defs.publish import build_quality_and_publish_defs
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.seeds import seeds_asset
@@ -17,21 +18,12 @@ from pipeline.settings import Settings
 settings = Settings.from_env()
 seeds = seeds_asset(settings.seeds_dir)
 
-build_job = dg.define_asset_job(
-    name="build",
-    selection=dg.AssetSelection.all(),
-    description="Ingest new landing files, load the seeds, then build every model. One process: "
-    "DuckDB allows one writer per file.",
-    executor_def=dg.in_process_executor,
-)
-
 
 def _core() -> dg.Definitions:
-    """Ingest, seeds, the warehouse resource and the `build` job (Dagster allows one module-level
-    Definitions object, so the parts are built in functions)."""
+    """Ingest, seeds and the warehouse resource (Dagster allows one module-level Definitions
+    object, so the parts are built in functions; the jobs are in `pipeline.defs.nightly`)."""
     return dg.Definitions(
-        assets=[*ingest_assets(), *([seeds] if seeds else [])],
-        jobs=[build_job],
+        assets=[*ingest_assets(), *ingest_log_specs(), *([seeds] if seeds else [])],
         resources={"warehouse": WarehouseResource()},
         executor=dg.in_process_executor,
     )
@@ -41,4 +33,5 @@ defs = dg.Definitions.merge(
     _core(),
     build_model_defs(settings.models_dir),
     build_quality_and_publish_defs(settings.models_dir),
+    nightly_defs(),
 )

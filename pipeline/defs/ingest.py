@@ -2,6 +2,7 @@
 
 import warnings
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,11 @@ from pipeline.ingest.parsing import SQL_TYPES
 warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
 INGEST_GROUP = "ingest"
+# Extracts land daily: a raw table not refreshed for 26 hours warns, for 50 hours fails (a stale
+# extract is the most common silent failure). Needs `freshness: enabled: true` in dagster.yaml.
+RAW_FRESHNESS = dg.FreshnessPolicy.time_window(
+    fail_window=timedelta(hours=50), warn_window=timedelta(hours=26)
+)
 _LOADER_SOURCE = Path(__file__).resolve().parent.parent / "ingest" / "loader.py"
 
 
@@ -38,6 +44,7 @@ def _ingest_asset(obj: SourceObject) -> dg.AssetsDefinition:
         description=f"{obj.description} Landing folder `{obj.system}/{obj.name}/`; "
         f"table `{obj.qualified_table}`.",
         owners=["team:data-engineering"],
+        freshness_policy=RAW_FRESHNESS,
         metadata={
             "dagster/table_name": obj.qualified_table,
             "dagster/column_schema": _column_schema(obj),
@@ -89,3 +96,32 @@ def load_object(
 
 def ingest_assets(objects: Sequence[SourceObject] = OBJECTS) -> list[dg.AssetsDefinition]:
     return [_ingest_asset(obj) for obj in objects]
+
+
+LOG_TABLES = {
+    "load_log": "One row per landing file loaded, skipped or rejected, with rows read, loaded "
+    "and quarantined (rows in = rows loaded + rows quarantined).",
+    "quarantine": "One row per landing row (and failing column) that could not be typed, with "
+    "its file, line, raw value and reason.",
+}
+
+
+def ingest_log_specs() -> list[dg.AssetSpec]:
+    """`raw/meta/*`: the ingest log tables. Every `raw/*` asset appends to them as it loads, so
+    they are declared (for lineage to `mart_data_quality`), not materialized on their own."""
+    return [
+        dg.AssetSpec(
+            key=dg.AssetKey(["raw", "meta", name]),
+            group_name=INGEST_GROUP,
+            kinds={"duckdb"},
+            description=f"{description} Table `meta.{name}`, written by every `raw/*` asset.",
+            owners=["team:data-engineering"],
+            metadata={
+                "dagster/table_name": f"meta.{name}",
+                "dagster/code_references": dg.CodeReferencesMetadataValue(
+                    code_references=[dg.LocalFileCodeReference(file_path=str(_LOADER_SOURCE))]
+                ),
+            },
+        )
+        for name, description in LOG_TABLES.items()
+    ]

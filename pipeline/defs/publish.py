@@ -18,6 +18,7 @@ from pipeline.defs.resources import WarehouseResource
 
 PUBLISH_GROUP = "publish"
 PUBLISH_KEY = dg.AssetKey(["publish", "marts"])
+PUBLISHER_SOURCE = Path(__file__).resolve().parent.parent / "publish" / "publisher.py"
 
 
 class PublishConfig(dg.Config):
@@ -62,6 +63,11 @@ def publish_asset(
         description="The published marts file (MOPS_MARTS) for BI tools: every `marts.mart_*` "
         "table and `kpi_definitions`, DuckDB 1.x-readable storage, column comments, a "
         "`_published` table, Parquet copies; swapped in atomically, previous file kept.",
+        metadata={
+            "dagster/code_references": dg.CodeReferencesMetadataValue(
+                code_references=[dg.LocalFileCodeReference(file_path=str(PUBLISHER_SOURCE))]
+            ),
+        },
     )
     def _publish(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: PublishConfig

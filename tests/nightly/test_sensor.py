@@ -1,0 +1,45 @@
+"""The new-file sensor: one run request per batch of new files, keyed by their paths and sizes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from pipeline.defs.nightly import batch_key, new_landing_files
+from pipeline.defs.resources import WarehouseResource
+
+
+def _evaluate(landing: Path, warehouse: Path) -> dg.RunRequest | dg.SkipReason:
+    resource = WarehouseResource(path=str(warehouse), landing_dir=str(landing))
+    context = dg.build_sensor_context(resources={"warehouse": resource})
+    result = new_landing_files(context)
+    assert isinstance(result, dg.RunRequest | dg.SkipReason)
+    return result
+
+
+def test_new_files_make_one_run_key_per_batch_and_loaded_files_are_ignored(
+    tmp_path: Path,
+) -> None:
+    landing = tmp_path / "landing"
+    (landing / "salesforce" / "Lead").mkdir(parents=True)
+    warehouse = tmp_path / "w.duckdb"
+    assert isinstance(_evaluate(landing, warehouse), dg.SkipReason)
+
+    (landing / "salesforce" / "Lead" / "Lead_2026-10-30.csv").write_text("Id\n1\n")
+    (landing / "salesforce" / "Lead" / "notes.txt").write_text("not a delivery")
+    first = _evaluate(landing, warehouse)
+    assert isinstance(first, dg.RunRequest)
+    assert first.run_key == batch_key([("salesforce/Lead/Lead_2026-10-30.csv", 5)])
+    assert _evaluate(landing, warehouse).run_key == first.run_key  # type: ignore[union-attr]
+
+    with duckdb.connect(str(warehouse)) as con:  # the file is loaded: nothing new
+        con.execute("create schema meta")
+        con.execute("create table meta.load_log (path varchar, bytes bigint)")
+        con.execute("insert into meta.load_log values ('salesforce/Lead/Lead_2026-10-30.csv', 5)")
+    assert isinstance(_evaluate(landing, warehouse), dg.SkipReason)
+
+    (landing / "salesforce" / "Lead" / "Lead_2026-10-31.csv").write_text("Id\n2\n")
+    second = _evaluate(landing, warehouse)
+    assert isinstance(second, dg.RunRequest) and second.run_key != first.run_key
