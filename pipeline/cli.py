@@ -210,6 +210,9 @@ def bench_cmd(
     memory_limit: Annotated[str, typer.Option(help="DuckDB memory limit; it spills beyond.")] = (
         "2GB"
     ),
+    repeats: Annotated[
+        int, typer.Option(min=1, help="Floor and repeat rounds (best of N each).")
+    ] = 2,
 ) -> None:
     """Benchmark the pipeline: full build, one nightly day and the DuckDB floor, per stage."""
     from rich.console import Console
@@ -222,7 +225,11 @@ def bench_cmd(
         raise typer.BadParameter(f"unknown scale {scale!r}; use one of {', '.join(SCALES)}")
     console = Console()
     result = run_bench(
-        SCALES[scale], cache.resolve(), memory_limit, progress=lambda s: console.log(s)
+        SCALES[scale],
+        cache.resolve(),
+        memory_limit,
+        repeats=repeats,
+        progress=lambda s: console.log(s),
     )
     table = Table(title=f"mops bench --scale {scale} ({result.people:,} people)")
     for header in ("run", "stage", "seconds", "rows", "rows/s", "peak MiB"):

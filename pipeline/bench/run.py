@@ -1,10 +1,11 @@
 """One benchmark run: a full build of every day but the last, the floor, then one nightly day.
 
 Stages, each timed with the peak memory of the process tree: ingest (landing files -> raw),
-seeds, models (every model, tests off), checks (every YAML and singular data test). After the
-full build, the floor (the same compiled SQL of every model executed directly on the same
-connection in dependency order, no framework around it) and `mops models` again, alternated,
-best of two each: `repeat / floor` is the overhead ratio.
+seeds, models (every model, tests off), checks (every YAML and singular data test, then the
+quality gate of `checks/`), publish (the marts file, its Parquet copies and the atomic swap).
+After the full build, the floor (the same compiled SQL of every model executed directly on the
+same connection in dependency order, no framework around it) and `mops models --full-refresh`
+again, alternated, best of two each: `repeat / floor` is the overhead ratio.
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ def run_bench(
     scale: Scale,
     cache: Path,
     memory_limit: str = "2GB",
+    repeats: int = 2,
     progress: Callable[[str], None] = lambda _: None,
 ) -> BenchResult:
     from pipeline.engine import load_project
@@ -119,9 +121,11 @@ def run_bench(
             _models(con, result, run, project, settings)
             progress(f"{run}: checks")
             _checks(con, result, run, project)
+            progress(f"{run}: publish")
+            _publish(con, result, run, work / "marts.duckdb")
             if run == "full":
                 progress("floor")
-                _overhead(con, result, project)
+                _overhead(con, result, project, repeats)
     return result
 
 
@@ -158,12 +162,24 @@ def _models(
 def _checks(
     con: duckdb.DuckDBPyConnection, result: BenchResult, run: str, project: Project
 ) -> None:
+    from checks.gate import run_gate
     from pipeline.engine.tests import run_test
 
     tests = [t for name in project.models for t in project.tests_of(name)]
     with _timed(result, run, "checks") as rows:
         outcomes = [run_test(con, project, test) for test in tests]
-        rows[0] = len(outcomes)
+        gate = run_gate(con)
+        if not gate.passed:
+            raise RuntimeError("the quality gate failed during the benchmark:\n" + gate.report())
+        rows[0] = len(outcomes) + len(gate.outcomes)
+
+
+def _publish(con: duckdb.DuckDBPyConnection, result: BenchResult, run: str, target: Path) -> None:
+    from pipeline.publish import publish
+
+    with _timed(result, run, "publish") as rows:
+        published = publish(con, target, run_id=f"bench-{run}")
+        rows[0] = sum(published.row_counts.values())
 
 
 def _overhead(
@@ -190,7 +206,8 @@ def _overhead(
             rows[0] = len(compiled)
         floor.append(result.stages.pop())
         with _timed(result, "repeat", "models") as rows:
-            rows[0] = sum(r.rows or 0 for r in build(con, project, names, run_tests=False))
+            built = build(con, project, names, full_refresh=True, run_tests=False)
+            rows[0] = sum(r.rows or 0 for r in built)
         repeat.append(result.stages.pop())
     result.stages.append(min(floor, key=lambda s: s.seconds))
     result.stages.append(min(repeat, key=lambda s: s.seconds))
