@@ -258,6 +258,9 @@ def generate(
     dirty_rows: Annotated[
         bool, typer.Option(help="Add a handful of unparseable values (quarantine tests).")
     ] = False,
+    activity_rate: Annotated[
+        float, typer.Option(help="Multiplies email sends and web visits per person-day.")
+    ] = 1.0,
 ) -> None:
     """Write a deterministic synthetic MAP + CRM + ads + FX world as daily landing files."""
     from datetime import date
@@ -266,7 +269,7 @@ def generate(
 
     summary = generate_world(
         out, people=people, days=days, seed=seed, end_date=date.fromisoformat(end_date),
-        dirty_rows=dirty_rows,
+        dirty_rows=dirty_rows, activity_rate=activity_rate,
     )  # fmt: skip
     typer.echo(
         f"wrote {len(summary.files)} files, {sum(summary.counts.values()):,} rows "

@@ -15,17 +15,20 @@ class Scale:
     name: str
     people: int
     days: int
+    activity_rate: float = 1.0
     seed: int = 7
 
     @property
     def key(self) -> str:
-        return f"{self.name}-p{self.people}-d{self.days}-s{self.seed}"
+        return f"{self.name}-p{self.people}-d{self.days}-a{self.activity_rate:g}-s{self.seed}"
 
 
+# activity_rate sets the activities to the sizes: medium ~2M, large ~20M (at rate 1 a
+# person-year is ~57 activities; large would be ~170M)
 SCALES = {
     "small": Scale("small", 10_000, 120),
-    "medium": Scale("medium", 100_000, 365),
-    "large": Scale("large", 1_000_000, 1095),
+    "medium": Scale("medium", 100_000, 365, activity_rate=0.35),
+    "large": Scale("large", 1_000_000, 1095, activity_rate=0.08),
 }
 
 
@@ -38,7 +41,13 @@ def world(scale: Scale, cache: Path) -> Path:
         return landing
     if landing.exists():
         shutil.rmtree(landing)
-    generate_world(landing, people=scale.people, days=scale.days, seed=scale.seed)
+    generate_world(
+        landing,
+        people=scale.people,
+        days=scale.days,
+        seed=scale.seed,
+        activity_rate=scale.activity_rate,
+    )
     (landing / _DONE).write_text("ok\n")
     return landing
 

@@ -104,7 +104,7 @@ def build_events(world: World) -> Events:
     )
     # later visits, a few with the utm of a retargeting campaign
     active_days = (spec.t_end - p.active_from) / DAY
-    n_visits = rng.poisson(VISITS_PER_DAY * active_days)
+    n_visits = rng.poisson(VISITS_PER_DAY * spec.activity_rate * active_days)
     who = np.repeat(everyone, n_visits)
     vt = p.active_from[who] + (rng.random(len(who)) * (spec.t_end - p.active_from[who])).astype(
         np.int64
@@ -149,7 +149,7 @@ def _emails(spec: WorldSpec, world: World, rng: np.random.Generator) -> Events:
     p, k, mk = world.people, world.catalogue, world.records.marketo_id
     sources = k.where((k.channel == "Email Blast") | (k.channel == "Nurture"))
     active_days = (spec.t_end - p.active_from) / DAY
-    n_sends = rng.poisson(SENDS_PER_DAY * active_days)
+    n_sends = rng.poisson(SENDS_PER_DAY * spec.activity_rate * active_days)
     who = np.repeat(np.arange(p.n), n_sends)
     camp = sources[rng.integers(0, len(sources), len(who))]
     # blasts go out around their campaign's dates, nurture emails any time

@@ -53,12 +53,22 @@ def generate_world(
     seed: int = 7,
     end_date: date = date(2026, 10, 31),
     dirty_rows: bool = False,
+    activity_rate: float = 1.0,
 ) -> WorldSummary:
     """Write one consistent synthetic world into `out` in the landing layout."""
     started = time.perf_counter()
     if people < 50 or days < 2:
         raise ValueError("generate at least 50 people over at least 2 days")
-    spec = WorldSpec(people=people, days=days, seed=seed, end_date=end_date, dirty_rows=dirty_rows)
+    if activity_rate <= 0:
+        raise ValueError("activity_rate must be positive")
+    spec = WorldSpec(
+        people=people,
+        days=days,
+        seed=seed,
+        end_date=end_date,
+        dirty_rows=dirty_rows,
+        activity_rate=activity_rate,
+    )
     world = build_world(spec)
     output = Output(Path(out), spec)
     dirt_rng = spec.rng("dirt")

@@ -52,6 +52,8 @@ class WorldSpec:
     seed: int
     end_date: date
     dirty_rows: bool = False
+    # multiplies the rate of email sends and web visits per active day (the bulk of activities)
+    activity_rate: float = 1.0
 
     @property
     def start_date(self) -> date:

@@ -35,3 +35,13 @@ def test_committed_seed_world_is_what_the_generator_writes(tmp_path: Path) -> No
     seeds = Path(__file__).resolve().parents[2] / "seeds" / "landing"
     generate_world(tmp_path, people=600, days=60, seed=7)
     assert _digest(seeds) == _digest(tmp_path)
+
+
+def test_activity_rate_scales_emails_and_visits_but_not_the_people(tmp_path: Path) -> None:
+    kwargs = dict(people=400, days=20, seed=3, end_date=date(2026, 3, 31))
+    full = generate_world(tmp_path / "full", **kwargs)  # type: ignore[arg-type]
+    fifth = generate_world(tmp_path / "fifth", activity_rate=0.2, **kwargs)  # type: ignore[arg-type]
+    assert fifth.counts["marketo/leads"] == full.counts["marketo/leads"]
+    assert fifth.counts["salesforce/Opportunity"] == full.counts["salesforce/Opportunity"]
+    # emails and visits are about half of a young world's activities (2,104 -> 1,410 here)
+    assert 0 < fifth.counts["marketo/activities"] < full.counts["marketo/activities"] * 0.8
