@@ -13,6 +13,7 @@ import pytest
 import sqlglot
 
 from pipeline.engine import build, compile_model, load_project
+from pipeline.engine.compile import inline_import_ctes
 from tests.engine.conftest import FIXTURE_PROJECT, FIXTURES, load_fixture_raw
 
 CASES = sorted(p.name.removesuffix(".in.sql") for p in (FIXTURES / "compile").glob("*.in.sql"))
@@ -47,4 +48,18 @@ def test_model_without_ephemeral_parents_runs_as_written(tmp_path: Path) -> None
     shutil.copytree(FIXTURE_PROJECT / "models", models)
     project = load_project(models)
     compiled = compile_model(project, project.models["stg_salesforce__account"])
-    assert compiled.startswith("with source as (\n    select * from raw.salesforce__account\n)")
+    # the author's text, with its import CTE marked `not materialized`
+    assert compiled.startswith(
+        "with source as not materialized (\n    select * from raw.salesforce__account\n)"
+    )
+
+
+def test_only_import_ctes_are_marked_not_materialized() -> None:
+    sql = (
+        "with a as (select * from raw.x), b as (select * from a where y > 1),\n"
+        'c as ( SELECT * FROM "s"."t" ) select * from a, b, c'
+    )
+    assert inline_import_ctes(sql) == (
+        "with a as not materialized (select * from raw.x), b as (select * from a where y > 1),\n"
+        'c as not materialized ( SELECT * FROM "s"."t" ) select * from a, b, c'
+    )
