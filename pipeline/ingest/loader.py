@@ -55,7 +55,8 @@ create table if not exists meta.load_log (
     status varchar not null,
     error varchar,
     seconds double,
-    loaded_at timestamp not null
+    loaded_at timestamp not null,
+    modified_ns bigint
 );
 create table if not exists meta.quarantine (
     load_id varchar not null,
@@ -78,6 +79,14 @@ class LandingFile:
     object: str
     path: Path
     relative_path: str
+    size: int
+    modified_ns: int
+
+    @property
+    def fingerprint(self) -> tuple[str, int, int]:
+        """rsync's quick check: a file with the same path, size and mtime as a logged one is
+        that file, so it is skipped without reading (hashing 12 GB took 14 s every night)."""
+        return (self.relative_path, self.size, self.modified_ns)
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,8 @@ class FileResult:
 
 def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(META_DDL)
+    # Warehouses made before the quick check kept no modification time.
+    con.execute("alter table meta.load_log add column if not exists modified_ns bigint")
     con.execute(parsing.SFID18_MACRO)
 
 
@@ -112,7 +123,9 @@ def discover(landing: Path, objects: Iterable[SourceObject] | None = None) -> li
         system, name = path.parent.parent.name, path.parent.name
         if wanted is not None and (system, name) not in wanted:
             continue
-        files.append(LandingFile(system, name, path, path.relative_to(landing).as_posix()))
+        stat = path.stat()
+        relative = path.relative_to(landing).as_posix()
+        files.append(LandingFile(system, name, path, relative, stat.st_size, stat.st_mtime_ns))
     return files
 
 
@@ -134,10 +147,14 @@ def ingest_landing(
     ensure_meta(con)
     tz = settings.report_timezone
     seen = _seen_hashes(con, retry_rejected)
+    logged = _seen_fingerprints(con, retry_rejected)
     results: dict[Path, FileResult] = {}
     pending: dict[tuple[str, str], list[_Pending]] = {}
     files = discover(landing, None if objects is None else chosen)
     for item in files:
+        if item.fingerprint in logged:
+            results[item.path] = FileResult(item.system, item.object, item.relative_path, "skipped")
+            continue
         digest = sha256_of(item.path)
         if (item.system, item.object, digest) in seen:
             results[item.path] = FileResult(item.system, item.object, item.relative_path, "skipped")
@@ -190,7 +207,7 @@ def _batches(items: list[_Pending]) -> Iterator[list[_Pending]]:
         batch: list[_Pending] = []
         size = 0
         for pending in group:
-            length = pending.item.path.stat().st_size
+            length = pending.item.size
             if batch and (size + length > _BATCH_BYTES or len(batch) >= _BATCH_FILES):
                 yield batch
                 batch, size = [], 0
@@ -200,12 +217,26 @@ def _batches(items: list[_Pending]) -> Iterator[list[_Pending]]:
             yield batch
 
 
+def _statuses(retry_rejected: bool) -> str:
+    return "('loaded')" if retry_rejected else "('loaded', 'rejected')"
+
+
 def _seen_hashes(con: duckdb.DuckDBPyConnection, retry_rejected: bool) -> set[tuple[str, str, str]]:
-    statuses = "('loaded')" if retry_rejected else "('loaded', 'rejected')"
     found = con.execute(
-        f"select system, object, sha256 from meta.load_log where status in {statuses}"
+        "select system, object, sha256 from meta.load_log "
+        f"where status in {_statuses(retry_rejected)}"
     ).fetchall()
     return {(str(a), str(b), str(c)) for a, b, c in found}
+
+
+def _seen_fingerprints(
+    con: duckdb.DuckDBPyConnection, retry_rejected: bool
+) -> set[tuple[str, int, int]]:
+    found = con.execute(
+        "select path, bytes, modified_ns from meta.load_log "
+        f"where modified_ns is not null and status in {_statuses(retry_rejected)}"
+    ).fetchall()
+    return {(str(a), int(b), int(c)) for a, b, c in found}
 
 
 def sha256_of(path: Path) -> str:
@@ -247,16 +278,17 @@ def _log_rejection(
 ) -> FileResult:
     con.execute(
         "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, [], 'rejected', ?, 0, "
-        "now()::timestamp)",
+        "now()::timestamp, ?)",
         [
             uuid.uuid4().hex,
             item.system,
             item.object,
             item.relative_path,
             digest,
-            item.path.stat().st_size,
+            item.size,
             file_format(item.path),
             reason,
+            item.modified_ns,
         ],
     )
     return FileResult(item.system, item.object, item.relative_path, "rejected", error=reason)
@@ -385,13 +417,13 @@ def _load_rows(
     # One VALUES list, not one statement per file: a batch may hold a thousand daily files.
     values = ", ".join(
         f"({quote(str(p.item.path))}, {quote(p.item.relative_path)}, {quote(uuid.uuid4().hex)}, "
-        f"{quote(p.digest)}, {p.item.path.stat().st_size}, "
+        f"{quote(p.digest)}, {p.item.size}, {p.item.modified_ns}, "
         f"{p.layout.header_index + skipped.get(str(p.item.path), 0)})"
         for p in batch
     )
     con.execute(
         "create or replace temp table _batch as select * from (values "
-        f"{values}) t(path, relative, load_id, sha256, bytes, lines_skipped)"
+        f"{values}) t(path, relative, load_id, sha256, bytes, modified_ns, lines_skipped)"
     )
     # Rows inserted in this transaction have row ids from a large offset, in insertion order,
     # so a record's ordinal in its file is its row id minus the first row id of that file.
@@ -458,7 +490,7 @@ def _load_rows(
         select b.load_id, {where}, b.relative, b.sha256, b.bytes, {quote(read.layout.kind)},
                coalesce(f.total, 0) + coalesce(r.n, 0), coalesce(f.good, 0),
                coalesce(f.total - f.good, 0) + coalesce(r.n, 0), b.lines_skipped, {extras},
-               'loaded', null, {seconds}, now()::timestamp
+               'loaded', null, {seconds}, now()::timestamp, b.modified_ns
         from _batch b
         left join _files f on f._path = b.path
         left join {rejects} r on r._path = b.path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -22,6 +23,50 @@ def test_a_file_loaded_before_is_skipped(
     [again] = run_ingest(warehouse, landing)
     assert again.status == "skipped"
     assert one(warehouse, "select count(*) from raw.salesforce__lead") == 1
+
+
+def test_a_file_with_the_logged_path_size_and_mtime_is_skipped_unread(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
+) -> None:
+    """rsync's quick check: same path, size and mtime means the same file, so it is not hashed."""
+    first = HEADER + "00Q000000000001AAA,a@x.com,2026-03-01T00:00:00Z\n"
+    path = deliver("salesforce/Lead/day1.csv", first)
+    run_ingest(warehouse, landing)
+    logged = path.stat()
+    path.write_text(first.replace("a@x.com", "b@x.com"))
+    os.utime(path, ns=(logged.st_atime_ns, logged.st_mtime_ns))
+    [again] = run_ingest(warehouse, landing)
+    assert again.status == "skipped"
+    assert one(warehouse, "select email from raw.salesforce__lead") == "a@x.com"
+
+
+def test_a_touched_file_with_the_same_content_is_skipped_by_its_hash(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
+) -> None:
+    path = deliver(
+        "salesforce/Lead/day1.csv", HEADER + "00Q000000000001AAA,a@x.com,2026-03-01T00:00:00Z\n"
+    )
+    run_ingest(warehouse, landing)
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    [again] = run_ingest(warehouse, landing)
+    assert again.status == "skipped"
+    assert one(warehouse, "select count(*) from raw.salesforce__lead") == 1
+
+
+def test_a_rewritten_file_loads_again(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
+) -> None:
+    first = HEADER + "00Q000000000001AAA,a@x.com,2026-03-01T00:00:00Z\n"
+    path = deliver("salesforce/Lead/day1.csv", first)
+    run_ingest(warehouse, landing)
+    path.write_text(first.replace("a@x.com", "b@x.com"))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    [again] = run_ingest(warehouse, landing)
+    assert again.status == "loaded"
+    assert one(warehouse, "select list(email order by email) from raw.salesforce__lead") == [
+        "a@x.com",
+        "b@x.com",
+    ]
 
 
 def test_the_same_content_under_another_name_is_skipped(
