@@ -240,6 +240,9 @@ def bench_cmd(
             f"{s.peak_bytes / 2**20:,.0f}",
         )  # fmt: skip
     console.print(table)
+    for run in ("full", "nightly"):
+        slowest = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.slowest(run))
+        console.print(f"slowest models ({run}): {slowest}")
     target = cache.resolve() / f"result-{scale}.json"
     target.write_text(result.to_json())
     console.print(f"JSON: {target}")

@@ -50,6 +50,12 @@ class BenchResult:
     nightly_day: str
     memory_limit: str
     stages: list[Stage] = field(default_factory=list)
+    model_seconds: dict[str, dict[str, float]] = field(default_factory=dict)  # run -> model -> s
+
+    def slowest(self, run: str, count: int = 8) -> list[tuple[str, float]]:
+        """The models that dominate a run: where profiling starts."""
+        ranked = sorted(self.model_seconds.get(run, {}).items(), key=lambda m: -m[1])
+        return ranked[:count]
 
     def seconds(self, run: str, stage: str | None = None) -> float:
         return sum(s.seconds for s in self.stages if s.run == run and stage in (None, s.stage))
@@ -157,6 +163,7 @@ def _models(
         if failed:
             raise RuntimeError("models failed during the benchmark:\n" + "\n".join(failed))
         rows[0] = sum(r.rows or 0 for r in built)
+    result.model_seconds[run] = {r.name: round(r.seconds, 3) for r in built}
 
 
 def _checks(

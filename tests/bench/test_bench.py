@@ -43,3 +43,12 @@ def test_ratios_compare_stages_measured_in_the_same_run() -> None:
         "checks_over_full": 0.1,
     }
     assert result.summary().startswith("bench small: full 10.0 s")
+
+
+def test_slowest_ranks_the_models_of_one_run_by_seconds() -> None:
+    result = BenchResult("small", 10, 2, "2026-03-02", "1GB")
+    result.model_seconds = {
+        "full": {"stg_a": 1.0, "fct_b": 3.0, "mart_c": 2.0},
+        "nightly": {"stg_a": 9.0},
+    }
+    assert result.slowest("full", count=2) == [("fct_b", 3.0), ("mart_c", 2.0)]
