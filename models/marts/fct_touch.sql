@@ -1,6 +1,6 @@
 -- One row per marketing touch of a person: Marketo email clicks, form fills, web visits with
--- UTMs and program successes (int_touch__marketo), Salesforce campaign responses
--- (int_touch__salesforce).
+-- UTMs and program successes (int_touch__marketo, given here the lead's person and the
+-- program's campaign, type and channel), Salesforce campaign responses (int_touch__salesforce).
 -- channel, first rule that gives one (channel_rule says which):
 --   utm             the touch's UTMs by the seed utm_channel_rules (int_touch__utm_channels);
 --   campaign_type   the Salesforce campaign's Type (seed campaign_type_channels);
@@ -18,6 +18,20 @@
 -- touch_id is stable ('marketo:<marketoGUID>', 'salesforce:<CampaignMember Id>').
 with marketo_touches as (
     select * from {{ ref('int_touch__marketo') }}
+),
+
+crosswalk as (
+    select * from {{ ref('int_identity__crosswalk') }}
+),
+
+programs as (
+    select * from {{ ref('stg_marketo__programs') }}
+),
+
+marketo_people as (
+    select try_cast(source_id as bigint) as lead_id, person_id
+    from crosswalk
+    where source_system = 'marketo' and source_object = 'leads'
 ),
 
 salesforce_touches as (
@@ -41,12 +55,36 @@ type_channels as (
     group by all
 ),
 
+-- the lead's person (merged-away leads resolve to the survivor's; touches of leads without a
+-- person are dropped) and the program's synced campaign, type and channel
+marketo_person_touches as (
+    select
+        marketo_touches.touch_id,
+        marketo_people.person_id,
+        marketo_touches.touched_at,
+        marketo_touches.touch_type,
+        marketo_touches.source_system,
+        marketo_touches.source_record_id,
+        programs.sfdc_campaign_id as campaign_id,
+        marketo_touches.program_id,
+        programs.program_type,
+        programs.channel as program_channel,
+        marketo_touches.utm_source,
+        marketo_touches.utm_medium,
+        marketo_touches.utm_campaign,
+        marketo_touches.utm_content,
+        marketo_touches.utm_term
+    from marketo_touches
+    inner join marketo_people on marketo_people.lead_id = marketo_touches.marketo_lead_id
+    left join programs on programs.program_id = marketo_touches.program_id
+),
+
 unioned as (
     select
         touch_id, person_id, touched_at, touch_type, source_system, source_record_id,
         campaign_id, program_id, program_type, program_channel,
         utm_source, utm_medium, utm_campaign, utm_content, utm_term
-    from marketo_touches
+    from marketo_person_touches
     union all
     select
         touch_id, person_id, touched_at, touch_type, source_system, source_record_id,
@@ -57,9 +95,11 @@ unioned as (
 ),
 
 synced_successes as (
-    select distinct person_id, campaign_id
+    select distinct marketo_people.person_id, programs.sfdc_campaign_id as campaign_id
     from marketo_touches
-    where touch_type = 'program_success' and campaign_id is not null
+    inner join marketo_people on marketo_people.lead_id = marketo_touches.marketo_lead_id
+    inner join programs on programs.program_id = marketo_touches.program_id
+    where marketo_touches.touch_type = 'program_success' and programs.sfdc_campaign_id is not null
 ),
 
 deduplicated as (
