@@ -23,39 +23,8 @@ activity_types as (
 ),
 
 {% if is_incremental() %}
-watermark as (
-    select
-        coalesce(max(activity_date), date '1900-01-01')
-            - cast({{ var('incremental_lookback_days', 3) }} as integer) as since
-    from {{ this }}
-),
-
--- files within the lookback (name date on or after `since`; undated files always), looked up
--- in meta.load_log (one row per file) instead of matching a regex on every raw row
-recent_files as (
-    select path
-    from {{ source('meta', 'load_log') }}
-    where system = 'marketo' and object = 'activities'
-        and coalesce(
-            try_cast(regexp_extract(path, '(\d{4}-\d{2}-\d{2})', 1) as date)
-                >= (select since from watermark),
-            true
-        )
-),
-
-new_deliveries as (
-    select raw_activities.marketo_guid, raw_activities.lead_id, raw_activities.activity_type_id
-    from raw_activities
-    semi join recent_files on recent_files.path = raw_activities._file
-),
-
-deleting_leads as (
-    select distinct new_deliveries.lead_id
-    from new_deliveries
-    inner join activity_types
-        on activity_types.activity_type_id = cast(new_deliveries.activity_type_id as integer)
-    where activity_types.activity_type_name = 'Delete Lead'
-),
+{{ marketo_new_deliveries(this, 'activity_date', var('incremental_lookback_days', 3),
+    'raw_activities', source('meta', 'load_log'), 'activity_types') }}
 
 renamed_types as (
     select activity_type_id
