@@ -33,6 +33,10 @@ class ModelConfig(BaseModel):
     unique_key: str | tuple[str, ...] | None = None
     incremental_strategy: Strategy | None = None
     on_schema_change: OnSchemaChange = "fail"
+    # SQL run in the model's transaction before / after it is built, rendered with its context
+    # (`this`, `is_incremental()`, ...) at build time, as dbt's hooks are.
+    pre_hook: tuple[str, ...] = ()
+    post_hook: tuple[str, ...] = ()
     enabled: bool = True
     owners: tuple[str, ...] = ()
     meta: dict[str, Any] = Field(default_factory=dict)
@@ -62,6 +66,8 @@ CONFIG_KEYS = frozenset(
         "unique_key",
         "incremental_strategy",
         "on_schema_change",
+        "pre_hook",
+        "post_hook",
         "enabled",
         "owners",
         "owner",
@@ -80,6 +86,10 @@ def normalise(raw: dict[str, Any]) -> dict[str, Any]:
         key = key.lstrip("+")
         if key in ("docs", "description"):
             continue
+        if key in ("pre-hook", "post-hook"):  # dbt's YAML spelling
+            key = key.replace("-", "_")
+        if key in ("pre_hook", "post_hook") and isinstance(value, str):
+            value = [value]
         if key == "owner":
             key, value = "owners", value
         if key in ("tags", "owners") and isinstance(value, str):

@@ -10,7 +10,7 @@ names with the model's file and line.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -138,6 +138,33 @@ def render_model(
         this=Relation(model.schema, model.name),
         is_incremental=is_incremental,
     )
+
+
+def render_hooks(
+    project: Project,
+    model: Model,
+    hooks: Sequence[str],
+    *,
+    is_incremental: bool = False,
+    vars: Mapping[str, Any] | None = None,
+) -> list[str]:
+    """Render `model`'s pre- or post-hooks with its context, at build time; blank ones are
+    dropped."""
+    renderer = project.renderer.with_vars(vars)
+    rendered = []
+    for hook in hooks:
+        result = renderer.render(
+            renderer.compile(hook, model.path),
+            hook,
+            path=model.path,
+            ref=project.relation,
+            source_fn=project.source_relation,
+            this=Relation(model.schema, model.name),
+            is_incremental=is_incremental,
+        )
+        if result.sql.strip():  # a hook may render to nothing, e.g. outside is_incremental()
+            rendered.append(result.sql)
+    return rendered
 
 
 def parse_model(sql: str, path: Path, raw_sql: str) -> exp.Expr:

@@ -1,8 +1,9 @@
 """Materializations, one module each; `materialize` builds one model atomically.
 
 A view or table whose relation kind is unchanged is one `create or replace ... as` statement,
-atomic on its own. Anything longer (an incremental run, a view becoming a table) runs in one
-transaction. Either way a failing build leaves the previous version of the relation intact.
+atomic on its own. Anything longer (an incremental run, a view becoming a table, a model with
+pre- or post-hooks) runs in one transaction. Either way a failing build (or hook) leaves the
+previous version of the relation intact.
 """
 
 from __future__ import annotations
@@ -36,28 +37,46 @@ def materialize(
     """
     from pipeline.engine.compile import compile_model
     from pipeline.engine.materialize.incremental import build_incremental
+    from pipeline.engine.materialize.relations import qualified
     from pipeline.engine.materialize.table import build_table
     from pipeline.engine.materialize.view import build_view
+    from pipeline.engine.project import render_hooks
 
     kind = model.materialized
     incremental = kind == "incremental" and not full_refresh and existing == "table"
     sql = compile_model(project, model, is_incremental=incremental, vars=vars)
     target_kind = "view" if kind == "view" else "table"
-    if not incremental and existing in (None, target_kind):
+    config = model.config
+    pre, post = (
+        render_hooks(project, model, hooks, is_incremental=incremental, vars=vars)
+        for hooks in (config.pre_hook, config.post_hook)
+    )
+    if not incremental and existing in (None, target_kind) and not (pre or post):
         if kind == "view":
             return build_view(cur, model.schema, model.name, sql), sql
         return build_table(cur, model.schema, model.name, sql), sql
     cur.execute("begin transaction")
     try:
+        for hook in pre:
+            cur.execute(hook)
         rows: int | None
         if kind == "view":
-            rows = build_view(cur, model.schema, model.name, sql, replace="table")
+            rows = build_view(
+                cur, model.schema, model.name, sql, replace="table" if existing == "table" else None
+            )
         elif incremental:
             rows = build_incremental(
                 cur, model.schema, model.name, sql, model.config, model_label=model.name
             )
         else:
-            rows = build_table(cur, model.schema, model.name, sql, replace="view")
+            rows = build_table(
+                cur, model.schema, model.name, sql, replace="view" if existing == "view" else None
+            )
+        for hook in post:
+            cur.execute(hook)
+        if post and rows is not None:
+            counted = cur.execute(f"select count(*) from {qualified(model.schema, model.name)}")
+            rows = int((counted.fetchone() or (0,))[0])
         cur.execute("commit")
     except BaseException:
         cur.execute("rollback")
