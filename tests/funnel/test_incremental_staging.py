@@ -1,0 +1,75 @@
+"""stg_salesforce__campaign_member is incremental on its id: a night recomputes the CDC of the
+ids in its new files over all their versions, and hard deletes leave the table. The result
+equals a full rebuild."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from pipeline.engine import build, load_project
+from pipeline.ingest.loader import ingest_landing
+from pipeline.warehouse import connect
+from tests.funnel.harness import MODELS_DIR, rows
+from tests.funnel.people_world import csv, sfid
+
+HEADER = "Id,CampaignId,LeadId,Status,IsDeleted,SystemModstamp,LastModifiedDate"
+CAMPAIGN = sfid("701", 1)
+M1, M2, M3, M4 = (sfid("00v", n) for n in (1, 2, 3, 4))
+TARGET = "select campaign_member_id, status from staging.stg_salesforce__campaign_member"
+
+
+def member(member_id: str, status: str, deleted: bool, at: str) -> str:
+    return f"{member_id},{CAMPAIGN},{sfid('00Q', 1)},{status},{str(deleted).lower()},{at},{at}"
+
+
+NIGHT_1 = {
+    "salesforce/CampaignMember/CampaignMember_2024-01-01.csv": csv(
+        HEADER,
+        [
+            member(M1, "Sent", False, "2024-01-01T08:00:00Z"),
+            member(M2, "Sent", False, "2024-01-01T08:00:00Z"),
+            member(M3, "Sent", False, "2024-01-01T08:00:00Z"),
+        ],
+    )
+}
+NIGHT_2 = {
+    # M1 deleted, M2 responded (and an older version of M2 re-delivered after it), M4 new
+    "salesforce/CampaignMember/CampaignMember_2024-01-02.csv": csv(
+        HEADER,
+        [
+            member(M1, "Sent", True, "2024-01-02T08:00:00Z"),
+            member(M2, "Responded", False, "2024-01-02T08:00:00Z"),
+            member(M2, "Old", False, "2023-12-31T08:00:00Z"),
+            member(M4, "Sent", False, "2024-01-02T08:00:00Z"),
+        ],
+    )
+}
+
+
+def deliver_and_build(
+    con: duckdb.DuckDBPyConnection, landing: Path, files: dict[str, str], full_refresh: bool
+) -> None:
+    for relative, content in files.items():
+        path = landing / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    ingest_landing(con, landing)
+    project = load_project(MODELS_DIR)
+    [result] = build(con, project, ["stg_salesforce__campaign_member"], full_refresh=full_refresh)
+    assert result.ok, result.message
+
+
+def test_a_night_applies_updates_deletes_and_new_members(tmp_path: Path) -> None:
+    con = connect(tmp_path / "warehouse.duckdb")
+    deliver_and_build(con, tmp_path / "landing", NIGHT_1, full_refresh=False)
+    deliver_and_build(con, tmp_path / "landing", NIGHT_2, full_refresh=False)
+    nightly = rows(con, TARGET + " order by 1")
+    assert nightly == [
+        {"campaign_member_id": M2, "status": "Responded"},
+        {"campaign_member_id": M3, "status": "Sent"},
+        {"campaign_member_id": M4, "status": "Sent"},
+    ]
+    deliver_and_build(con, tmp_path / "landing", {}, full_refresh=True)
+    assert rows(con, TARGET + " order by 1") == nightly
