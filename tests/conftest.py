@@ -44,3 +44,19 @@ def deliver(landing: Path) -> LandingWriter:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def small_world(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The built warehouse of a small generated world, built once per test process (the
+    quality-gate and publishing tests read it through a copy)."""
+    from tests.checks.world import session_world
+
+    return session_world(tmp_path_factory)
+
+
+@pytest.fixture
+def warehouse_copy(small_world: Path, tmp_path: Path) -> Path:
+    from tests.checks.world import copy_world
+
+    return copy_world(small_world, tmp_path / "wh")
