@@ -23,6 +23,8 @@ def test_load_and_plan_200_models_under_a_second(tmp_path: Path) -> None:
 
 
 def test_build_overhead_ratio() -> None:
-    report = run_bench(200, rows=5_000, repeats=1)
+    # Best of three, interleaved: the suite runs on two xdist workers on two cores, so one
+    # sample can land on a busy moment (a single sample once measured 1.54x; quiet ones ~1.05x).
+    report = run_bench(200, rows=5_000, repeats=3)
     print(report.summary())
     assert report.ratio < 1.5  # loose on a shared 2-core machine; `mops bench-engine` prints it
