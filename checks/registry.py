@@ -196,10 +196,22 @@ ONE_PERSON_PER_EMAIL = """
     group by 1 having count(*) > 1
 """
 
+# Duplicated events first, their touch ids second: collecting ids for all 11M events at 1M people
+# took 8.9 s against 2.0 s.
 ONE_TOUCH_PER_EVENT = """
-    select person_id, touched_at, channel, campaign_id, count(*) as row_count,
-        list(touch_id order by touch_id)[1:5] as touch_ids
-    from marts.fct_touch group by all having count(*) > 1
+    with duplicated as (
+        select person_id, touched_at, channel, campaign_id
+        from marts.fct_touch group by all having count(*) > 1
+    )
+    select touch.person_id, touch.touched_at, touch.channel, touch.campaign_id,
+        count(*) as row_count, list(touch.touch_id order by touch.touch_id)[1:5] as touch_ids
+    from marts.fct_touch as touch
+    semi join duplicated
+        on duplicated.person_id is not distinct from touch.person_id
+        and duplicated.touched_at is not distinct from touch.touched_at
+        and duplicated.channel is not distinct from touch.channel
+        and duplicated.campaign_id is not distinct from touch.campaign_id
+    group by all
 """
 
 STAGING_KEYS: dict[str, tuple[str, ...]] = {

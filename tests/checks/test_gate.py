@@ -71,6 +71,23 @@ def test_warn_check_reports_above_its_threshold_without_blocking(warehouse_copy:
     assert outcome(gate(warehouse_copy, relaxed), "marts.dim_person:email_syntax").passed
 
 
+def test_a_touch_recorded_twice_fails_with_both_ids(warehouse_copy: Path) -> None:
+    with connect(warehouse_copy) as con:
+        original = con.execute(
+            "select min(touch_id) from marts.fct_touch where campaign_id is null"
+        ).fetchone()
+        assert original is not None
+        con.execute(
+            "insert into marts.fct_touch by name "
+            "select * replace ('zz:copy' as touch_id) from marts.fct_touch where touch_id = ?",
+            [original[0]],
+        )
+    check = outcome(gate(warehouse_copy), "marts.fct_touch:one_touch_per_event")
+    assert check.blocks and check.failing_rows == 1  # a NULL campaign is still one event
+    assert check.sample[0]["row_count"] == 2
+    assert check.sample[0]["touch_ids"] == [original[0], "zz:copy"]
+
+
 def test_severity_is_configuration(warehouse_copy: Path, tmp_path: Path) -> None:
     make_dirty(warehouse_copy)
     config_file = tmp_path / "config.yml"
