@@ -16,6 +16,41 @@
 -- program_success, campaign_response, form_fill, email_click, web_visit, then the smallest
 -- touch_id; campaign key = campaign_id, else the program, else the utm_campaign.
 -- touch_id is stable ('marketo:<marketoGUID>', 'salesforce:<CampaignMember Id>').
+-- Incremental on person_id (delete+insert of whole people): a night recomputes only the people
+-- whose inputs changed since the last build (macros/touches.py: crosswalk moves, new loads of
+-- Marketo activities and campaign members, edited programs and campaigns; any change to the
+-- channel seeds recomputes everyone). The pre-hooks list those people in
+-- meta.fct_touch__changed_people (kept: which people the last night recomputed) and delete
+-- their touches; the post-hook snapshots the inputs into meta.fct_touch__inputs.
+{{ config(
+    materialized='incremental',
+    unique_key='person_id',
+    incremental_strategy='delete+insert',
+    pre_hook=[
+        "{% if is_incremental() %}
+        create table if not exists meta.fct_touch__inputs (kind varchar, key varchar, value varchar)
+        {% endif %}",
+        "{% if is_incremental() %}
+        create or replace table meta.fct_touch__changed_people as
+        {{ touch_changes(this, 'meta.fct_touch__inputs',
+            touch_inputs(ref('int_identity__crosswalk'), ref('stg_marketo__programs'),
+                ref('stg_salesforce__campaign'), source('meta', 'load_log'),
+                source('seeds', 'utm_channel_rules'), source('seeds', 'campaign_type_channels')),
+            ref('int_identity__crosswalk'), ref('stg_marketo__programs'),
+            ref('int_touch__marketo'), ref('int_touch__salesforce'),
+            source('marketo', 'activities'), source('salesforce', 'CampaignMember')) }}
+        {% endif %}",
+        "{% if is_incremental() %}
+        delete from {{ this }}
+        where person_id in (select person_id from meta.fct_touch__changed_people)
+        {% endif %}",
+    ],
+    post_hook="
+        create or replace table meta.fct_touch__inputs as
+        {{ touch_inputs(ref('int_identity__crosswalk'), ref('stg_marketo__programs'),
+            ref('stg_salesforce__campaign'), source('meta', 'load_log'),
+            source('seeds', 'utm_channel_rules'), source('seeds', 'campaign_type_channels')) }}",
+) }}
 with marketo_touches as (
     select * from {{ ref('int_touch__marketo') }}
 ),
@@ -32,10 +67,16 @@ marketo_people as (
     select try_cast(source_id as bigint) as lead_id, person_id
     from crosswalk
     where source_system = 'marketo' and source_object = 'leads'
+    {%- if is_incremental() %}
+        and person_id in (select person_id from meta.fct_touch__changed_people)
+    {%- endif %}
 ),
 
 salesforce_touches as (
     select * from {{ ref('int_touch__salesforce') }}
+    {%- if is_incremental() %}
+    where person_id in (select person_id from meta.fct_touch__changed_people)
+    {%- endif %}
 ),
 
 utm_channels as (
