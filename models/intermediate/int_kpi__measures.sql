@@ -20,38 +20,105 @@ ad_channels as (
     select channel from {{ ref('fct_ad_spend_daily') }}
 ),
 
--- One aggregate per (grain, segment type), unioned: nine small distinct-count hash tables are
--- 2.4x faster than one over the 9x cross-joined events (measured at 100k people).
-{%- set grains = ['week', 'month', 'quarter'] %}
-{%- set segments = [('total', "'total'"), ('channel', 'events.channel'),
-    ('icp', 'events.icp_segment')] %}
-aggregated as (
-{%- for grain in grains %}
-{%- set outer_loop = loop %}
-{%- for segment_type, segment_value in segments %}
+-- Each event in its week, month and quarter; `repeats` says whether any entity of its measure has
+-- more than one event. Where none has, counting distinct entities is counting events: only the
+-- email measures (4.4M of 10.5M events at 1M people) pay for the distinct count.
+repeated_measures as (
+    select measure
+    from events
+    group by measure
+    having count(entity_id) > count(distinct entity_id)
+),
+
+bucketed as (
     select
         events.measure,
         catalog.aggregation,
-        '{{ grain }}' as grain,
-        cast(date_trunc('{{ grain }}', events.event_date) as date) as period_start,
-        '{{ segment_type }}' as segment_type,
-        {{ segment_value }} as segment_value,
-        case catalog.aggregation
-            when 'count' then cast(count(distinct events.entity_id) as double)
-            when 'sum' then cast(sum(events.amount) as double)
-            when 'median' then cast(median(events.amount) as double)
-        end as amount
+        events.measure in (select measure from repeated_measures) as repeats,
+        cast(date_trunc('week', events.event_date) as date) as week,
+        cast(date_trunc('month', events.event_date) as date) as month,
+        cast(date_trunc('quarter', events.event_date) as date) as quarter,
+        events.channel,
+        events.icp_segment,
+        events.entity_id,
+        events.amount
     from events
     inner join catalog on catalog.measure = events.measure
-    {%- if segment_type != 'total' %}
-    where {{ segment_value }} is not null
-    {%- endif %}
-    group by 1, 2, 3, 4, 5, 6
-    {%- if not (outer_loop.last and loop.last) %}
+),
+
+{%- set grouping_sets %}
+    grouping sets (
+        (measure, aggregation, week),
+        (measure, aggregation, week, channel),
+        (measure, aggregation, week, icp_segment),
+        (measure, aggregation, month),
+        (measure, aggregation, month, channel),
+        (measure, aggregation, month, icp_segment),
+        (measure, aggregation, quarter),
+        (measure, aggregation, quarter, channel),
+        (measure, aggregation, quarter, icp_segment)
+    )
+{%- endset %}
+{%- set labels %}
+        measure,
+        aggregation,
+        case
+            when grouping(week) = 0 then 'week'
+            when grouping(month) = 0 then 'month'
+            else 'quarter'
+        end as grain,
+        coalesce(week, month, quarter) as period_start,
+        case
+            when grouping(channel) = 0 then 'channel'
+            when grouping(icp_segment) = 0 then 'icp'
+            else 'total'
+        end as segment_type,
+        case
+            when grouping(channel) = 0 then channel
+            when grouping(icp_segment) = 0 then icp_segment
+            else 'total'
+        end as segment_value,
+{%- endset %}
+
+-- Three aggregates, as a distinct count beside other aggregates makes DuckDB materialise its
+-- input; grouping sets give every (grain, segment) in one pass (24.7 s -> 14.5 s at 1M people).
+counted_once as (
+    select
+        {{ labels }}
+        cast(count(entity_id) as double) as amount
+    from bucketed
+    where aggregation = 'count' and not repeats
+    group by {{ grouping_sets }}
+),
+
+counted_distinct as (
+    select
+        {{ labels }}
+        cast(count(distinct entity_id) as double) as amount
+    from bucketed
+    where aggregation = 'count' and repeats
+    group by {{ grouping_sets }}
+),
+
+summed as (
+    select
+        {{ labels }}
+        case aggregation
+            when 'sum' then cast(sum(amount) as double)
+            when 'median' then cast(median(amount) as double)
+        end as amount
+    from bucketed
+    where aggregation in ('sum', 'median')
+    group by {{ grouping_sets }}
+),
+
+-- a channel or icp segment needs a value: events without one are only in the totals
+aggregated as (
+    select * from counted_once where segment_value is not null
     union all
-    {%- endif %}
-{%- endfor %}
-{%- endfor %}
+    select * from counted_distinct where segment_value is not null
+    union all
+    select * from summed where segment_value is not null
 ),
 
 non_ad_channels as (

@@ -19,7 +19,8 @@ People (Marketo lead n; C = Salesforce contact of the same person, same email):
        mql 2024-05-07 08:00, sql 2024-05-07 20:00 (12 h)
     P5 lead 2024-06-03 09:00, email `not-an-email` (invalid), no account, no touch
     P6 lead 2024-06-28 09:00, no account, no touch; its Marketo lead is delivered twice
-Email activities on 2024-05-14: delivered to P1, P3, P4; opened by P1, P3; clicked by P3.
+Email activities on 2024-05-14: delivered to P1, P3, P4; opened by P1, P3; clicked by P3;
+on 2024-05-28 delivered to P3 again (May still has three people delivered).
 
 Opportunities (USD; contact role in brackets):
     O1 A1 New Business  created 2023-01-05 10:00  won  2023-01-15  1200  [C1]
@@ -92,6 +93,7 @@ ACTIVITIES = [
     _email("e4", 1, "2024-05-14T11:00:00Z", 10),
     _email("e5", 3, "2024-05-14T11:00:00Z", 10),
     _email("e6", 3, "2024-05-14T11:05:00Z", 11),
+    _email("e7", 3, "2024-05-28T10:00:00Z", 7),
 ]
 
 # number -> (account, type, created, closed, won, close date, amount, contact)

@@ -251,6 +251,9 @@ def test_sla_engagement_icp(con: duckdb.DuckDBPyConnection) -> None:
     opened = kpi(con, "email_open_rate", "2024-05-01")
     assert (opened["numerator"], opened["denominator"]) == (2, 3)
     assert value(con, "email_click_rate", "2024-05-01") == pytest.approx(1 / 3)
+    # P3's second delivery (2024-05-28): counted once in May, alone in its week
+    again = kpi(con, "email_open_rate", "2024-05-27", grain="week")
+    assert (again["numerator"], again["denominator"]) == (0, 1)
     # quarter 2023-Q1: P1 (A1, icp) and P2 (A2, non_icp) -> 1/2
     assert value(con, "icp_lead_pct", "2023-01-01", grain="quarter") == 0.5
     assert value(con, "new_leads", "2024-06-01", segment=("icp", "non_icp")) == 2
