@@ -67,7 +67,7 @@ def unique(relation: str, keys: Sequence[str], what: str = "") -> SqlCheck:
     columns = ", ".join(keys)
     sql = (
         f"select {columns}, count(*) as row_count from {relation} group by {columns} "
-        f"having count(*) > 1 or bool_or({_null_any(keys)})"
+        f"having count(*) > 1 or {_null_any(keys)}"  # keys are group keys: no bool_or pass
     )
     label = "_".join(keys) if len(keys) > 1 else keys[0]
     return SqlCheck(

@@ -71,6 +71,17 @@ def test_warn_check_reports_above_its_threshold_without_blocking(warehouse_copy:
     assert outcome(gate(warehouse_copy, relaxed), "marts.dim_person:email_syntax").passed
 
 
+def test_a_missing_key_fails_the_one_row_per_key_check(warehouse_copy: Path) -> None:
+    with connect(warehouse_copy) as con:
+        con.execute(
+            "update marts.fct_attribution set attribution_id = null "
+            "where attribution_id = (select min(attribution_id) from marts.fct_attribution)"
+        )
+    check = outcome(gate(warehouse_copy), "marts.fct_attribution:one_row_per_attribution_id")
+    assert check.blocks and check.failing_rows == 1
+    assert check.sample == [{"attribution_id": None, "row_count": 1}]
+
+
 def test_a_touch_recorded_twice_fails_with_both_ids(warehouse_copy: Path) -> None:
     with connect(warehouse_copy) as con:
         original = con.execute(
