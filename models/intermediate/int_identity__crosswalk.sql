@@ -1,11 +1,12 @@
 -- The identity crosswalk: every person record -> its person, with the rule that linked it.
 -- People are the connected components of the links in int_identity__edges, found in SQL by
--- iterative minimum-label propagation: every record starts labelled with its own record_key;
--- each round, a record whose neighbour carries a smaller label takes the smallest one. DuckDB's
--- `recursive ... using key (record_key)` keeps one row per record, and only records whose label
--- changed feed the next round, so it stops exactly when the labels are stable (at most the
--- component's diameter rounds). The final label is the component's smallest record_key, i.e. its
--- best record (CRM contact < CRM lead < MAP lead); person_id is an md5 of it.
+-- iterative minimum-label propagation: every record starts labelled with its own number (records
+-- numbered in record_key order); each round, a record whose neighbour carries a smaller label
+-- takes the smallest one. DuckDB's `recursive ... using key (node_id)` keeps one row per
+-- record, and only records whose label changed feed the next round, so it stops exactly when
+-- the labels are stable (at most the component's diameter rounds). The final label is the
+-- component's smallest record_key, i.e. its best record (CRM contact < CRM lead < MAP lead);
+-- person_id is an md5 of it.
 -- match_rule: the highest-priority rule among the record's own links (map_crm_id, then
 -- lead_conversion, merge, email); 'self' for a record linked to nothing.
 -- Merged-away records (is_merged_away) are kept so old references to them still resolve.
@@ -46,28 +47,49 @@ nodes as (
     anti join records on records.record_key = merged_records.record_key
 ),
 
+-- Propagation runs on integers: node_id numbers the records in record_key order, so the
+-- smallest node_id of a component is its smallest record_key.
+node_ids as (
+    select record_key, row_number() over (order by record_key) as node_id
+    from nodes
+),
+
+id_edges as (
+    select from_ids.node_id as from_id, to_ids.node_id as to_id
+    from edges
+    inner join node_ids as from_ids on from_ids.record_key = edges.from_key
+    inner join node_ids as to_ids on to_ids.record_key = edges.to_key
+),
+
 undirected as (
-    select from_key, to_key from edges
+    select from_id, to_id from id_edges
     union
-    select to_key as from_key, from_key as to_key from edges
+    select to_id as from_id, from_id as to_id from id_edges
+),
+
+labels as (
+    with recursive labels (node_id, label) using key (node_id) as (
+        select node_id, node_id as label
+        from node_ids
+        union
+        select
+            undirected.to_id as node_id,
+            min(labels.label) as label
+        from labels
+        inner join undirected on undirected.from_id = labels.node_id
+        inner join recurring.labels as current_labels
+            on current_labels.node_id = undirected.to_id
+        where labels.label < current_labels.label
+        group by undirected.to_id
+    )
+    select * from labels
 ),
 
 components as (
-    with recursive labels (record_key, label) using key (record_key) as (
-        select record_key, record_key as label
-        from nodes
-        union
-        select
-            undirected.to_key as record_key,
-            min(labels.label) as label
-        from labels
-        inner join undirected on undirected.from_key = labels.record_key
-        inner join recurring.labels as current_labels
-            on current_labels.record_key = undirected.to_key
-        where labels.label < current_labels.label
-        group by undirected.to_key
-    )
-    select * from labels
+    select node_ids.record_key, label_ids.record_key as label
+    from labels
+    inner join node_ids on node_ids.node_id = labels.node_id
+    inner join node_ids as label_ids on label_ids.node_id = labels.label
 ),
 
 record_rules as (
