@@ -74,32 +74,9 @@ source as (
 ),
 {% endif %}
 
--- Only re-delivered GUIDs go through the window: a window over every row carried each
--- activity's attributes through a spilling sort (34M rows at 1M people).
-redelivered as (
-    select marketo_guid
-    from source
-    group by marketo_guid
-    having count(*) > 1
-),
-
-delivered_once as (
-    select source.*
-    from source
-    anti join redelivered on redelivered.marketo_guid is not distinct from source.marketo_guid
-),
-
-latest_redeliveries as (
-    select source.*
-    from source
-    semi join redelivered on redelivered.marketo_guid is not distinct from source.marketo_guid
-    qualify row_number() over (partition by marketo_guid order by _file desc, _line desc) = 1
-),
-
 latest as (
-    select * from delivered_once
-    union all
-    select * from latest_redeliveries
+    select *
+    from {{ latest_versions('source', 'marketo_guid', '_file desc, _line desc') }} as versions
 ),
 
 named as (

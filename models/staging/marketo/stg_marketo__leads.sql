@@ -47,10 +47,8 @@ removed_leads as (
 
 latest as (
     select *
-    from source
-    qualify row_number() over (
-        partition by id order by updated_at desc nulls last, _file desc, _line desc
-    ) = 1
+    from {{ latest_versions('source', 'id', 'updated_at desc nulls last, _file desc, _line desc') }}
+        as versions
 ),
 
 renamed as (

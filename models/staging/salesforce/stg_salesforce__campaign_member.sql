@@ -15,7 +15,7 @@
             with {{ salesforce_changed_versions(this, var('incremental_lookback_days', 3),
                 source('salesforce', 'CampaignMember'), source('meta', 'load_log'),
                 'CampaignMember') }}
-            latest as (select * from versions {{ latest_salesforce_version('id') }})
+            latest as (select * from {{ latest_salesforce_versions('versions') }} as v)
             select id from latest where coalesce(is_deleted, false)
         )
         {% endif %}",
@@ -34,9 +34,7 @@ versions as (
 {% endif %}
 
 latest as (
-    select *
-    from versions
-    {{ latest_salesforce_version('id') }}
+    select * from {{ latest_salesforce_versions('versions') }} as latest_versions
 ),
 
 renamed as (

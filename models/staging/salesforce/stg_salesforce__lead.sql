@@ -4,9 +4,7 @@ with source as (
 ),
 
 latest as (
-    select *
-    from source
-    {{ latest_salesforce_version('id') }}
+    select * from {{ latest_salesforce_versions('source') }} as versions
 ),
 
 renamed as (
