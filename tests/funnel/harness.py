@@ -24,22 +24,33 @@ MODELS_DIR = PROJECT_ROOT / "models"
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 
 
+def land(
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    files: Mapping[str, str],
+    *,
+    strict: bool = True,
+) -> None:
+    """Write `files` (paths relative to `landing`) and ingest the landing zone. The world must
+    load without rejected files and, when `strict`, without quarantined rows."""
+    for relative, content in files.items():
+        path = landing / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    landing.mkdir(parents=True, exist_ok=True)
+    loaded = ingest_landing(con, landing)
+    problems = [r for r in loaded if r.status == "rejected" or (strict and r.rows_quarantined)]
+    assert not problems, f"the test world did not load cleanly: {problems}"
+
+
 def build_world(
     tmp_path: Path,
     files: Mapping[str, str],
     vars: Mapping[str, Any] | None = None,
     select: list[str] | None = None,
 ) -> duckdb.DuckDBPyConnection:
-    landing = tmp_path / "landing"
-    for relative, content in files.items():
-        path = landing / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    landing.mkdir(exist_ok=True)
     con = connect(tmp_path / "warehouse.duckdb")
-    results = ingest_landing(con, landing)
-    problems = [r for r in results if r.status == "rejected" or r.rows_quarantined]
-    assert not problems, f"the test world did not load cleanly: {problems}"
+    land(con, tmp_path / "landing", files)
     load_seeds(con, SEEDS_DIR)
     project = load_project(MODELS_DIR, vars=vars)
     chosen = select or list(project.models)

@@ -19,11 +19,11 @@ import duckdb
 
 from pipeline.engine import build as build_models
 from pipeline.engine import load_project, select
-from pipeline.ingest.loader import ensure_meta, ensure_table, ingest_landing
+from pipeline.ingest.loader import ensure_meta, ensure_table
 from pipeline.ingest.objects import OBJECTS
 from pipeline.seeds import load_seeds
 from pipeline.warehouse import connect
-from tests.funnel.harness import MODELS_DIR, SEEDS_DIR, rows
+from tests.funnel.harness import MODELS_DIR, SEEDS_DIR, land, rows
 
 __all__ = ["PEOPLE_MODELS", "build", "csv", "rows", "sfid"]
 
@@ -84,16 +84,8 @@ def build(
     the people/pipeline models. `strict`: the world must load without quarantined rows (as in
     harness.build_world); the generated world has deliberate dirt, so it passes False."""
     _create_raw_tables(tmp_path)
-    landing = tmp_path / "landing"
-    for relative, content in files.items():
-        path = landing / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    landing.mkdir(exist_ok=True)
     con = connect(tmp_path / "warehouse.duckdb")
-    loaded = ingest_landing(con, landing)
-    rejected = [r for r in loaded if r.status == "rejected" or (strict and r.rows_quarantined)]
-    assert not rejected, f"the test world did not load cleanly: {rejected}"
+    land(con, tmp_path / "landing", files, strict=strict)
     load_seeds(con, SEEDS_DIR)
     models = MODELS_DIR
     if not (MODELS_DIR / FX_MODEL).exists():  # until helper B's model lands

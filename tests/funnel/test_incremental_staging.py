@@ -9,9 +9,8 @@ from pathlib import Path
 import duckdb
 
 from pipeline.engine import build, load_project
-from pipeline.ingest.loader import ingest_landing
 from pipeline.warehouse import connect
-from tests.funnel.harness import MODELS_DIR, rows
+from tests.funnel.harness import MODELS_DIR, land, rows
 from tests.funnel.people_world import csv, sfid
 
 HEADER = "Id,CampaignId,LeadId,Status,IsDeleted,SystemModstamp,LastModifiedDate"
@@ -51,11 +50,7 @@ NIGHT_2 = {
 def deliver_and_build(
     con: duckdb.DuckDBPyConnection, landing: Path, files: dict[str, str], full_refresh: bool
 ) -> None:
-    for relative, content in files.items():
-        path = landing / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    ingest_landing(con, landing)
+    land(con, landing, files)
     project = load_project(MODELS_DIR)
     [result] = build(con, project, ["stg_salesforce__campaign_member"], full_refresh=full_refresh)
     assert result.ok, result.message

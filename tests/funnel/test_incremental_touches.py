@@ -4,17 +4,15 @@ the result equals a full rebuild."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
 
 from pipeline.engine import build, load_project, select
-from pipeline.ingest.loader import ingest_landing
 from pipeline.seeds import load_seeds
 from pipeline.warehouse import connect
-from tests.funnel.harness import MODELS_DIR, SEEDS_DIR, rows
+from tests.funnel.harness import MODELS_DIR, SEEDS_DIR, land, rows
 from tests.funnel.people_world import _create_raw_tables
 from tests.funnel.touch_world import ACTIVITY_HEADER, csv, marketo_activity, sfid
 
@@ -88,15 +86,6 @@ NIGHT_2 = {
 TOUCHES = "select * from marts.fct_touch order by touch_id"
 
 
-def deliver(con: duckdb.DuckDBPyConnection, landing: Path, files: dict[str, str]) -> None:
-    for relative, content in files.items():
-        path = landing / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    loaded = ingest_landing(con, landing)
-    assert not [r for r in loaded if r.status == "rejected" or r.rows_quarantined]
-
-
 def build_touches(con: duckdb.DuckDBPyConnection, full_refresh: bool = False) -> None:
     project = load_project(MODELS_DIR)
     results = build(con, project, select(project, "+fct_touch"), full_refresh=full_refresh)
@@ -119,10 +108,10 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     _create_raw_tables(root)
     con = connect(root / "warehouse.duckdb")
     load_seeds(con, SEEDS_DIR)
-    deliver(con, root / "landing", NIGHT_1)
+    land(con, root / "landing", NIGHT_1)
     build_touches(con)
     before = {"bob": person_of(con, 2), "touches": rows(con, TOUCHES)}
-    deliver(con, root / "landing", NIGHT_2)
+    land(con, root / "landing", NIGHT_2)
     build_touches(con)
     changed = {r["person_id"] for r in rows(con, "select * from meta.fct_touch__changed_people")}
     nightly = rows(con, TOUCHES)

@@ -20,10 +20,9 @@ import duckdb
 
 from pipeline.engine import build as build_models
 from pipeline.engine import load_project, select
-from pipeline.ingest.loader import ingest_landing
 from pipeline.seeds import load_seeds
 from pipeline.warehouse import connect
-from tests.funnel.harness import MODELS_DIR, SEEDS_DIR, rows
+from tests.funnel.harness import MODELS_DIR, SEEDS_DIR, land, rows
 from tests.funnel.people_world import _create_raw_tables, csv, sfid
 
 __all__ = ["ACTIVITY_HEADER", "build", "csv", "marketo_activity", "rows", "sfid"]
@@ -57,16 +56,8 @@ def build(
     """Ingest `files`, load the seeds and build the models chosen by `select_spec` (selection
     syntax, e.g. `+fct_touch`). The world must load without quarantined rows."""
     _create_raw_tables(tmp_path)
-    landing = tmp_path / "landing"
-    for relative, content in files.items():
-        path = landing / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-    landing.mkdir(exist_ok=True)
     con = connect(tmp_path / "warehouse.duckdb")
-    loaded = ingest_landing(con, landing)
-    rejected = [r for r in loaded if r.status == "rejected" or r.rows_quarantined]
-    assert not rejected, f"the test world did not load cleanly: {rejected}"
+    land(con, tmp_path / "landing", files)
     load_seeds(con, SEEDS_DIR)
     project = load_project(MODELS_DIR, vars=vars)
     results = build_models(con, project, select(project, select_spec), vars=vars)
