@@ -55,16 +55,20 @@ def touch_inputs(
 def touch_changes(
     this: str,
     snapshot: str,
-    inputs: str,
     crosswalk: str,
     programs: str,
+    campaigns: str,
+    load_log: str,
+    utm_rules: str,
+    type_channels: str,
     marketo_touches: str,
     salesforce_touches: str,
     raw_activities: str,
     raw_members: str,
 ) -> str:
-    """A query of the person_ids whose touches must be recomputed (see the module docstring);
-    `inputs` is the `touch_inputs` query, `snapshot` the table of the last build's inputs."""
+    """A query of the person_ids whose touches must be recomputed (see the module docstring):
+    the `touch_inputs` of these relations against `snapshot`, the last build's inputs."""
+    inputs = touch_inputs(crosswalk, programs, campaigns, load_log, utm_rules, type_channels)
     return f"""
 with inputs as ({inputs}),
 
@@ -135,11 +139,13 @@ where touch_id in (select 'salesforce:' || campaign_member_id from changed_membe
     or program_id in (select program_id from touched_programs)
     or campaign_id in (select campaign_id from changed_campaigns)
 union
-select person_id from {this} where exists (select 1 from changes where kind = 'rule')
-union
-select person_id from marketo_people where exists (select 1 from changes where kind = 'rule')
-union
 select person_id
-from {salesforce_touches}
+from (
+    select person_id from {this}
+    union
+    select person_id from marketo_people
+    union
+    select person_id from {salesforce_touches}
+) as everyone
 where exists (select 1 from changes where kind = 'rule')
 """

@@ -33,10 +33,9 @@
         "{% if is_incremental() %}
         create or replace table meta.fct_touch__changed_people as
         {{ touch_changes(this, 'meta.fct_touch__inputs',
-            touch_inputs(ref('int_identity__crosswalk'), ref('stg_marketo__programs'),
-                ref('stg_salesforce__campaign'), source('meta', 'load_log'),
-                source('seeds', 'utm_channel_rules'), source('seeds', 'campaign_type_channels')),
             ref('int_identity__crosswalk'), ref('stg_marketo__programs'),
+            ref('stg_salesforce__campaign'), source('meta', 'load_log'),
+            source('seeds', 'utm_channel_rules'), source('seeds', 'campaign_type_channels'),
             ref('int_touch__marketo'), ref('int_touch__salesforce'),
             source('marketo', 'activities'), source('salesforce', 'CampaignMember')) }}
         {% endif %}",
