@@ -61,16 +61,30 @@ currency_days as (
     inner join currencies on currencies.first_date <= calendar.day
 ),
 
-carried as (
+-- Each day's own quote, if any, then the last quote carried forward by a window: DuckDB plans
+-- the equivalent as-of join as a nested loop here (38.6M pairs at 1M people, 2.6 s).
+quoted as (
     select
-        currency_days.day as rate_date,
+        currency_days.day,
         currency_days.currency,
         per_eur.rate_per_eur,
-        per_eur.rate_date as ecb_rate_date
+        per_eur.rate_date
     from currency_days
-    asof inner join per_eur
+    left join per_eur
         on per_eur.currency = currency_days.currency
-        and per_eur.rate_date <= currency_days.day
+        and per_eur.rate_date = currency_days.day
+),
+
+carried as (
+    select
+        day as rate_date,
+        currency,
+        last_value(rate_per_eur ignore nulls) over carry_forward as rate_per_eur,
+        last_value(rate_date ignore nulls) over carry_forward as ecb_rate_date
+    from quoted
+    window carry_forward as (
+        partition by currency order by day rows between unbounded preceding and current row
+    )
 ),
 
 reporting as (
