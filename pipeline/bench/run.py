@@ -170,11 +170,12 @@ def _checks(
     con: duckdb.DuckDBPyConnection, result: BenchResult, run: str, project: Project
 ) -> None:
     from checks.gate import run_gate
-    from pipeline.engine.tests import run_test
+    from pipeline.engine.tests import run_tests
 
-    tests = [t for name in project.models for t in project.tests_of(name)]
     with _timed(result, run, "checks") as rows:
-        outcomes = [run_test(con, project, test) for test in tests]
+        outcomes = [
+            t for name in project.models for t in run_tests(con, project, project.tests_of(name))
+        ]
         gate = run_gate(con)
         if not gate.passed:
             raise RuntimeError("the quality gate failed during the benchmark:\n" + gate.report())

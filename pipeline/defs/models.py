@@ -150,7 +150,7 @@ def run_models(
 ) -> Iterator[dg.MaterializeResult[None] | dg.AssetCheckResult]:
     """Build `selected` in order, yielding materializations and check results as they finish."""
     from pipeline.engine.runner import iter_build
-    from pipeline.engine.tests import run_test
+    from pipeline.engine.tests import run_tests
     from pipeline.engine.yamlio import parse_yaml_text
 
     vars = parse_yaml_text(config.vars, what="vars") if config.vars else None
@@ -186,9 +186,9 @@ def run_models(
         for name in project.order:
             if name in selected or project.models[name].is_ephemeral:
                 continue
-            for test in project.tests_of(name):
-                if wanted(test):
-                    yield check_result(project, run_test(con, project, test, vars))
+            tests = [test for test in project.tests_of(name) if wanted(test)]
+            for outcome in run_tests(con, project, tests, vars):
+                yield check_result(project, outcome)
     if failures:
         raise dg.Failure(description="models failed: " + "; ".join(failures))
 

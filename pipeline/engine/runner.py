@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.engine.graph import Graph
 from pipeline.engine.materialize.relations import existing_relations
-from pipeline.engine.tests import TestResult, run_test
+from pipeline.engine.tests import TestResult
+from pipeline.engine.tests import run_tests as run_data_tests
 
 if TYPE_CHECKING:
     import duckdb
@@ -242,7 +243,7 @@ def _build_one(
         time.perf_counter() - started,
         sql=sql,
     )
-    result.tests = [run_test(cur, project, t, vars) for t in tests(name)]
+    result.tests = run_data_tests(cur, project, tests(name), vars)
     if result.tests:
         failing = [t.test.name for t in result.tests if not t.passed and t.test.blocking]
         if failing:

@@ -7,7 +7,8 @@ Generic tests from YAML (`unique`, `not_null`, `accepted_values`, `relationships
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -91,6 +92,20 @@ def test_sql(project: Project, test: DataTest, vars: Mapping[str, Any] | None = 
     raise ValueError(f"unknown test kind {test.kind}")
 
 
+ROW_LEVEL = ("not_null", "accepted_values")
+"""Tests judged row by row: those of one relation share one scan (see `run_tests`)."""
+
+
+def _failure_count(test: DataTest) -> str:
+    """An aggregate over the tested relation equal to the row count of `test_sql(test)`."""
+    column = test.column
+    if test.kind == "not_null":
+        return f"count(*) filter (where {column} is null)"
+    quote = bool(test.args.get("quote", True))
+    values = ", ".join(_literal(v, quote) for v in test.args["values"])
+    return f"count(distinct {column}) filter (where {column} not in ({values}))"
+
+
 def run_test(
     cur: duckdb.DuckDBPyConnection,
     project: Project,
@@ -110,4 +125,40 @@ def run_test(
     return TestResult(test, failures == 0, failures, time.perf_counter() - started, sql)
 
 
-__all__ = ["TestResult", "run_test", "test_sql"]
+def run_tests(
+    cur: duckdb.DuckDBPyConnection,
+    project: Project,
+    tests: Sequence[DataTest],
+    vars: Mapping[str, Any] | None = None,
+) -> list[TestResult]:
+    """Run `tests`, in their order. The row-level tests of one relation (and `where`) share
+    one scan, which matters for views: each test of a CDC staging view recomputed the view
+    (five `not_null` tests of stg_salesforce__opportunity took 0.7 s each at 1M people). A
+    group whose scan fails runs test by test, so each failure keeps its own message."""
+    import duckdb
+
+    groups: dict[tuple[str, str | None], list[DataTest]] = defaultdict(list)
+    for test in tests:
+        if test.kind in ROW_LEVEL:
+            groups[(test.model, test.where)].append(test)
+    results: dict[int, TestResult] = {}
+    for (model, where), members in groups.items():
+        if len(members) < 2:
+            continue
+        relation = str(project.relation(model))
+        if where:
+            relation = f"(select * from {relation} where {where})"
+        counts = ", ".join(_failure_count(t) for t in members)
+        started = time.perf_counter()
+        try:
+            row = cur.execute(f"select {counts} from {relation} as model").fetchone()
+        except duckdb.Error:
+            continue
+        share = (time.perf_counter() - started) / len(members)
+        for test, failures in zip(members, row or (), strict=True):
+            sql = test_sql(project, test, vars)
+            results[id(test)] = TestResult(test, failures == 0, int(failures), share, sql)
+    return [results.get(id(t)) or run_test(cur, project, t, vars) for t in tests]
+
+
+__all__ = ["ROW_LEVEL", "TestResult", "run_test", "run_tests", "test_sql"]
