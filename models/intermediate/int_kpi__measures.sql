@@ -91,13 +91,55 @@ counted_once as (
     group by {{ grouping_sets }}
 ),
 
-counted_distinct as (
+-- A distinct count in grouping sets groups every set by its keys plus the entity (nine
+-- aggregates of 4M rows that spilled: 14.2 s at 1M people). An event's segments are attributes
+-- of its entity (the person's channel and ICP segment, the opportunity's, ...), so one
+-- aggregate can first keep each entity once per (measure, period, segments) in each grain;
+-- counting those rows then counts distinct entities in every segment (6.7 s).
+distinct_entities as (
     select
-        {{ labels }}
-        cast(count(distinct entity_id) as double) as amount
+        measure,
+        aggregation,
+        case
+            when grouping(week) = 0 then 'week'
+            when grouping(month) = 0 then 'month'
+            else 'quarter'
+        end as grain,
+        coalesce(week, month, quarter) as period_start,
+        channel,
+        icp_segment
     from bucketed
     where aggregation = 'count' and repeats
-    group by {{ grouping_sets }}
+    group by grouping sets (
+        (measure, aggregation, week, channel, icp_segment, entity_id),
+        (measure, aggregation, month, channel, icp_segment, entity_id),
+        (measure, aggregation, quarter, channel, icp_segment, entity_id)
+    )
+),
+
+counted_distinct as (
+    select
+        measure,
+        aggregation,
+        grain,
+        period_start,
+        case
+            when grouping(channel) = 0 then 'channel'
+            when grouping(icp_segment) = 0 then 'icp'
+            else 'total'
+        end as segment_type,
+        case
+            when grouping(channel) = 0 then channel
+            when grouping(icp_segment) = 0 then icp_segment
+            else 'total'
+        end as segment_value,
+        cast(count(*) as double) as amount
+    from distinct_entities
+    group by grouping sets (
+        (measure, aggregation, grain, period_start),
+        (measure, aggregation, grain, period_start, channel),
+        (measure, aggregation, grain, period_start, icp_segment)
+    )
 ),
 
 summed as (

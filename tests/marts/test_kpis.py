@@ -319,3 +319,20 @@ def test_no_personal_data_in_marts(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
     }
     assert not columns & {"email", "first_name", "last_name", "phone", "title", "company"}
+
+
+def test_an_events_segments_are_attributes_of_its_entity(con: duckdb.DuckDBPyConnection) -> None:
+    """int_kpi__measures counts distinct entities by counting rows kept once per (measure,
+    period, segments, entity): right only while an entity has one channel and ICP segment."""
+    repeated = rows(
+        con,
+        "select measure, entity_id from intermediate.int_kpi__events "
+        "group by all having count(*) > 1",
+    )
+    assert repeated  # P3's two deliveries, at least
+    mixed = rows(
+        con,
+        "select measure, entity_id from intermediate.int_kpi__events "
+        "group by all having count(distinct (channel, icp_segment)) > 1",
+    )
+    assert mixed == []
