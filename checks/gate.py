@@ -3,6 +3,8 @@
 SQL checks run in DuckDB as one query that returns the first `sample_rows` failing rows and the
 total number of failing rows (a window count). Schema checks read only their projection into
 Polars (through Arrow) and validate it with their Pandera model. Nothing goes through pandas.
+After an incremental run, a check that vouched for the previous build reads only the rows the
+run wrote (checks/increments.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from checks.config import CheckSettings, GateConfig, load_config
+from checks.increments import Increments
 from checks.registry import CHECKS, Catalog, Check, SchemaCheck, SqlCheck, check_id
 
 if TYPE_CHECKING:
@@ -37,6 +40,7 @@ class CheckOutcome:
     details: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     seconds: float = 0.0
+    increment: str | None = None  # the rows read instead of the whole relation
 
     @property
     def passed(self) -> bool:
@@ -55,9 +59,11 @@ class CheckOutcome:
 
     def summary(self) -> str:
         rate = f" ({self.failing_rate:.2%})" if self.failing_rate is not None else ""
+        scope = f" in the increment {self.increment}" if self.increment else ""
         return (
             f"{check_id(self.check)} [{self.settings.severity}] {self.status}: "
-            f"{self.failing_rows} failing row(s){rate}" + (f"; {self.error}" if self.error else "")
+            f"{self.failing_rows} failing row(s){scope}{rate}"
+            + (f"; {self.error}" if self.error else "")
         )
 
 
@@ -91,10 +97,12 @@ def run_check(
     settings: CheckSettings,
     tables: Catalog,
     sample_rows: int = 10,
+    increment: str | None = None,
 ) -> CheckOutcome:
+    """Run `check` on its relation, or only on `increment` (see checks/increments.py)."""
     started = time.perf_counter()
     missing = [r for r in (check.relation, *check.reads) if r not in tables]
-    sql = None if missing else check.render(tables)
+    sql = None if missing else check.render(tables, increment)
     if sql is None:
         why = f"missing {', '.join(missing)}" if missing else "no columns to check"
         return CheckOutcome(check, settings, "not_applicable", error=why)
@@ -106,12 +114,12 @@ def run_check(
     except Exception as error:  # a check that cannot run fails (and blocks when `error`)
         return CheckOutcome(
             check, settings, "failed", error=f"{type(error).__name__}: {error}",
-            seconds=time.perf_counter() - started,
+            seconds=time.perf_counter() - started, increment=increment,
         )  # fmt: skip
     status = "passed" if settings.passes(failing, checked) else "failed"
     return CheckOutcome(
         check, settings, status, failing, checked, sample, details,
-        seconds=time.perf_counter() - started,
+        seconds=time.perf_counter() - started, increment=increment,
     )  # fmt: skip
 
 
@@ -210,10 +218,18 @@ def iter_gate(
     """Run the enabled `checks` one by one on `con`, yielding each outcome as it finishes."""
     config = config or load_config()
     tables = catalog(con)
+    increments = Increments.load(con, tables)
     for check in checks:
         settings = config.for_check(check.relation, check.name)
-        if settings.enabled:
-            yield run_check(con, check, settings, tables, config.sample_rows)
+        if not settings.enabled:
+            continue
+        strict = settings.max_failing_rows == 0 and settings.max_failing_rate is None
+        increment = increments.scope(check) if strict else None
+        outcome = run_check(con, check, settings, tables, config.sample_rows, increment)
+        if outcome.status != "not_applicable":
+            clean = outcome.status == "passed" and outcome.failing_rows == 0
+            increments.remember(con, check, clean)
+        yield outcome
 
 
 def run_gate(

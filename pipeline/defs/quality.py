@@ -78,6 +78,7 @@ def check_result(outcome: "CheckOutcome") -> dg.AssetCheckResult:
         "severity": settings.severity,
         "max_failing_rows": settings.max_failing_rows,
         "seconds": round(outcome.seconds, 3),
+        "scope": f"increment {outcome.increment}" if outcome.increment else "all rows",
     }
     if outcome.checked_rows is not None:
         metadata["checked_rows"] = outcome.checked_rows

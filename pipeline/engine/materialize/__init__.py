@@ -35,6 +35,7 @@ def materialize(
 
     `existing` is what the relation is now (`table`, `view` or None), from a catalog snapshot.
     """
+    from pipeline.engine import builds
     from pipeline.engine.compile import compile_model
     from pipeline.engine.materialize.incremental import build_incremental
     from pipeline.engine.materialize.relations import qualified
@@ -51,10 +52,15 @@ def materialize(
         render_hooks(project, model, hooks, is_incremental=incremental, vars=vars)
         for hooks in (config.pre_hook, config.post_hook)
     )
+    if not incremental:
+        builds.forget(cur, model.schema, model.name)
     if not incremental and existing in (None, target_kind) and not (pre or post):
         if kind == "view":
             return build_view(cur, model.schema, model.name, sql), sql
-        return build_table(cur, model.schema, model.name, sql), sql
+        built = build_table(cur, model.schema, model.name, sql)
+        if kind == "incremental":
+            builds.record(cur, model.schema, model.name, incremental=False)
+        return built, sql
     cur.execute("begin transaction")
     try:
         for hook in pre:
@@ -74,6 +80,8 @@ def materialize(
             )
         for hook in post:
             cur.execute(hook)
+        if kind == "incremental":
+            builds.record(cur, model.schema, model.name, incremental=incremental)
         if post and rows is not None:
             counted = cur.execute(f"select count(*) from {qualified(model.schema, model.name)}")
             rows = int((counted.fetchone() or (0,))[0])

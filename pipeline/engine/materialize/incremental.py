@@ -1,6 +1,7 @@
 """`incremental`: the first run (or `--full-refresh`) creates the table; later runs build the
-new rows beside it in a temp table, reconcile the schema (`on_schema_change`), then apply the
-strategy (`append`, `merge`, `delete+insert`). The caller wraps it all in one transaction."""
+new rows beside it, reconcile the schema (`on_schema_change`), then apply the strategy
+(`append`, `merge`, `delete+insert`). The caller wraps it all in one transaction. The new rows
+stay in the run's increment table (pipeline/engine/builds.py) for the quality gate."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pipeline.engine.builds import increment_relation
 from pipeline.engine.errors import SchemaChangeError
 from pipeline.engine.materialize import append, delete_insert, merge
 from pipeline.engine.materialize.relations import columns, qualified, quote
@@ -66,10 +68,11 @@ def build_incremental(
 ) -> int:
     """Apply the new rows of `sql` (rendered with `is_incremental()` true) to the table."""
     target = qualified(schema, name)
-    staged = quote(f"__mops_new__{name}")
-    cur.execute(f"create or replace temp table {staged} as (\n{sql}\n)")
+    staged = increment_relation(schema, name)
+    cur.execute("create schema if not exists meta")
+    cur.execute(f"create or replace table {staged} as (\n{sql}\n)")
     # no try/finally: on failure the caller's rollback also removes the staged table
-    new_columns = columns(cur, "temp", f"__mops_new__{name}")
+    new_columns = columns(cur, "meta", f"{schema}__{name}__increment")
     old_columns = columns(cur, schema, name)
     change = diff(old_columns, new_columns)
     if change:
@@ -80,7 +83,6 @@ def build_incremental(
         target, staged, insert_columns, config.key_columns
     ):
         cur.execute(statement)
-    cur.execute(f"drop table temp.{staged}")
     row = cur.execute(f"select count(*) from {target}").fetchone()
     return int(row[0]) if row else 0
 
