@@ -10,6 +10,37 @@
 -- match_rule: the highest-priority rule among the record's own links (map_crm_id, then
 -- lead_conversion, merge, email); 'self' for a record linked to nothing.
 -- Merged-away records (is_merged_away) are kept so old references to them still resolve.
+-- Incremental on record_key (delete+insert of whole people): the post-hook keeps the links it
+-- was built from (meta.int_identity__crosswalk__edges). A night compares the records and links
+-- with those (macros/identity.py) and lists in meta.int_identity__crosswalk__affected every
+-- record of a person that has a changed record or link, plus the new records. A link that
+-- did not change joins two records of one old person, so a changed person's records and the
+-- changed links' ends hold every link of their new components: the night deletes those
+-- records and labels them again on their own, and the rest is what a full build gives.
+{{ config(
+    materialized='incremental',
+    unique_key='record_key',
+    incremental_strategy='delete+insert',
+    pre_hook=[
+        "{% if is_incremental() %}
+        create table if not exists meta.int_identity__crosswalk__edges
+            (from_key varchar, to_key varchar, rule_rank integer)
+        {% endif %}",
+        "{% if is_incremental() %}
+        create or replace table meta.int_identity__crosswalk__affected as
+        {{ crosswalk_affected(this, 'meta.int_identity__crosswalk__edges',
+            ref('int_identity__records'), ref('int_identity__merges'),
+            ref('int_identity__edges')) }}
+        {% endif %}",
+        "{% if is_incremental() %}
+        delete from {{ this }}
+        where record_key in (select record_key from meta.int_identity__crosswalk__affected)
+        {% endif %}",
+    ],
+    post_hook="
+        create or replace table meta.int_identity__crosswalk__edges as
+        select from_key, to_key, rule_rank from {{ ref('int_identity__edges') }}",
+) }}
 with records as (
     select * from {{ ref('int_identity__records') }}
 ),
@@ -22,29 +53,16 @@ merges as (
     select * from {{ ref('int_identity__merges') }}
 ),
 
-merged_records as (
-    select
-        concat_ws(
-            '|',
-            case when source_object = 'Contact' then 1 when source_object = 'Lead' then 2 else 3 end,
-            source_system,
-            source_object,
-            merged_id
-        ) as record_key,
-        source_system,
-        source_object,
-        merged_id as source_id,
-        true as is_merged_away
-    from merges
+all_nodes as (
+    {{ crosswalk_nodes('records', 'merges') }}
 ),
 
 nodes as (
-    select record_key, source_system, source_object, source_id, false as is_merged_away
-    from records
-    union all
-    select merged_records.*
-    from merged_records
-    anti join records on records.record_key = merged_records.record_key
+    select *
+    from all_nodes
+{%- if is_incremental() %}
+    where record_key in (select record_key from meta.int_identity__crosswalk__affected)
+{%- endif %}
 ),
 
 -- Propagation runs on integers: node_id numbers the records in record_key order, so the
@@ -54,6 +72,7 @@ node_ids as (
     from nodes
 ),
 
+-- at night only links between affected records (every link of an affected record is one)
 id_edges as (
     select from_ids.node_id as from_id, to_ids.node_id as to_id
     from edges

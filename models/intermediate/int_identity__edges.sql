@@ -16,23 +16,11 @@ merges as (
 
 merged_nodes as (
     select
-        concat_ws(
-            '|',
-            case when source_object = 'Contact' then 1 when source_object = 'Lead' then 2 else 3 end,
-            source_system,
-            source_object,
-            merged_id
-        ) as record_key,
+        {{ record_key('source_system', 'source_object', 'merged_id') }} as record_key,
         source_system,
         source_object,
         merged_id as source_id,
-        concat_ws(
-            '|',
-            case when source_object = 'Contact' then 1 when source_object = 'Lead' then 2 else 3 end,
-            source_system,
-            source_object,
-            survivor_id
-        ) as survivor_key
+        {{ record_key('source_system', 'source_object', 'survivor_id') }} as survivor_key
     from merges
 ),
 
