@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from pipeline.engine import build, load_project
+from pipeline.engine import build, load_project, select
 from pipeline.ingest.loader import ingest_landing
 from pipeline.seeds import load_seeds
 from pipeline.settings import PROJECT_ROOT
@@ -41,6 +41,15 @@ def land(
     loaded = ingest_landing(con, landing)
     problems = [r for r in loaded if r.status == "rejected" or (strict and r.rows_quarantined)]
     assert not problems, f"the test world did not load cleanly: {problems}"
+
+
+def build_selected(
+    con: duckdb.DuckDBPyConnection, spec: str, *, full_refresh: bool = False
+) -> None:
+    """Build the models chosen by `spec` (selection syntax) on `con`; every one must succeed."""
+    project = load_project(MODELS_DIR)
+    results = build(con, project, select(project, spec), full_refresh=full_refresh)
+    assert all(r.ok for r in results), [r.message for r in results if not r.ok]
 
 
 def build_world(

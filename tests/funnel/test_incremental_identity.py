@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import duckdb
 import pytest
 
-from pipeline.engine import build, load_project, select
 from pipeline.seeds import load_seeds
 from pipeline.warehouse import connect
-from tests.funnel.harness import MODELS_DIR, SEEDS_DIR, land, rows
+from tests.funnel.harness import SEEDS_DIR, build_selected, land, rows
 from tests.funnel.people_world import _create_raw_tables, csv, sfid
 
 CONTACT, HAL_CONTACT, HAL_LEAD = sfid("003", 1), sfid("003", 2), sfid("00Q", 1)
@@ -59,13 +57,6 @@ NIGHT_2 = {
 CROSSWALK = "select * from intermediate.int_identity__crosswalk order by record_key"
 
 
-def build_crosswalk(con: duckdb.DuckDBPyConnection, full_refresh: bool = False) -> None:
-    project = load_project(MODELS_DIR)
-    chosen = select(project, "+int_identity__crosswalk")
-    results = build(con, project, chosen, full_refresh=full_refresh)
-    assert all(r.ok for r in results), [r.message for r in results if not r.ok]
-
-
 def lead(number: int) -> str:
     return f"3|marketo|leads|{number}"
 
@@ -77,12 +68,12 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     con = connect(root / "warehouse.duckdb")
     load_seeds(con, SEEDS_DIR)
     land(con, root / "landing", NIGHT_1)
-    build_crosswalk(con)
+    build_selected(con, "+int_identity__crosswalk")
     land(con, root / "landing", NIGHT_2)
-    build_crosswalk(con)
+    build_selected(con, "+int_identity__crosswalk")
     affected = rows(con, "select record_key from meta.int_identity__crosswalk__affected")
     nightly = rows(con, CROSSWALK)
-    build_crosswalk(con, full_refresh=True)
+    build_selected(con, "+int_identity__crosswalk", full_refresh=True)
     return {"affected": {r["record_key"] for r in affected}, "nightly": nightly,
             "rebuilt": rows(con, CROSSWALK)}  # fmt: skip
 

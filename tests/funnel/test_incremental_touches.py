@@ -9,10 +9,9 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipeline.engine import build, load_project, select
 from pipeline.seeds import load_seeds
 from pipeline.warehouse import connect
-from tests.funnel.harness import MODELS_DIR, SEEDS_DIR, land, rows
+from tests.funnel.harness import SEEDS_DIR, build_selected, land, rows
 from tests.funnel.people_world import _create_raw_tables
 from tests.funnel.touch_world import ACTIVITY_HEADER, csv, marketo_activity, sfid
 
@@ -86,12 +85,6 @@ NIGHT_2 = {
 TOUCHES = "select * from marts.fct_touch order by touch_id"
 
 
-def build_touches(con: duckdb.DuckDBPyConnection, full_refresh: bool = False) -> None:
-    project = load_project(MODELS_DIR)
-    results = build(con, project, select(project, "+fct_touch"), full_refresh=full_refresh)
-    assert all(r.ok for r in results), [r.message for r in results if not r.ok]
-
-
 def person_of(con: duckdb.DuckDBPyConnection, lead_id: int) -> str:
     found = con.execute(
         "select person_id from intermediate.int_identity__crosswalk "
@@ -109,14 +102,14 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     con = connect(root / "warehouse.duckdb")
     load_seeds(con, SEEDS_DIR)
     land(con, root / "landing", NIGHT_1)
-    build_touches(con)
+    build_selected(con, "+fct_touch")
     before = {"bob": person_of(con, 2), "touches": rows(con, TOUCHES)}
     land(con, root / "landing", NIGHT_2)
-    build_touches(con)
+    build_selected(con, "+fct_touch")
     changed = {r["person_id"] for r in rows(con, "select * from meta.fct_touch__changed_people")}
     nightly = rows(con, TOUCHES)
     people = {name: person_of(con, lead) for name, lead in (("ann", 1), ("cat", 3), ("dan", 4))}
-    build_touches(con, full_refresh=True)
+    build_selected(con, "+fct_touch", full_refresh=True)
     return {"before": before, "changed": changed, "nightly": nightly, "people": people,
             "rebuilt": rows(con, TOUCHES)}  # fmt: skip
 
