@@ -1,6 +1,6 @@
 """stg_salesforce__campaign_member is incremental on its id: a night recomputes the CDC of the
-ids in its new files over all their versions, and hard deletes leave the table. The result
-equals a full rebuild."""
+ids in the loads it has not seen, over all their versions, and hard deletes leave the table.
+The result equals a full rebuild."""
 
 from __future__ import annotations
 
@@ -68,3 +68,17 @@ def test_a_night_applies_updates_deletes_and_new_members(tmp_path: Path) -> None
     ]
     deliver_and_build(con, tmp_path / "landing", {}, full_refresh=True)
     assert rows(con, TARGET + " order by 1") == nightly
+
+
+def test_a_late_file_named_long_before_the_lookback_is_applied(tmp_path: Path) -> None:
+    con = connect(tmp_path / "warehouse.duckdb")
+    deliver_and_build(con, tmp_path / "landing", NIGHT_1, full_refresh=False)
+    late = {
+        "salesforce/CampaignMember/CampaignMember_2020-06-30.csv": csv(
+            HEADER, [member(M3, "Responded", False, "2024-01-03T08:00:00Z")]
+        )
+    }
+    deliver_and_build(con, tmp_path / "landing", late, full_refresh=False)
+    assert rows(con, TARGET + f" where campaign_member_id = '{M3}'") == [
+        {"campaign_member_id": M3, "status": "Responded"}
+    ]

@@ -2,36 +2,24 @@
 -- id, deleted dropped.
 -- Incremental on campaign_member_id (CampaignMember is the biggest Salesforce object: 16M raw
 -- rows at 1M people; as a view its CDC ran once per reader). A night recomputes the CDC of
--- the ids in recent files (var incremental_lookback_days, from meta.load_log) over all their
--- versions and replaces those rows; the pre-hook first removes the ids whose latest version is
--- deleted (delete+insert only replaces ids that still have a row).
+-- the ids delivered in loads this model has not seen (meta.load_log against
+-- meta.stg_salesforce__campaign_member__loads, kept by the post-hook) over all their versions
+-- and replaces those rows; the pre-hook first removes the ids whose latest version is deleted
+-- (delete+insert only replaces ids that still have a row).
 {{ config(
     materialized='incremental',
     unique_key='campaign_member_id',
     incremental_strategy='delete+insert',
-    pre_hook="
-        {% if is_incremental() %}
-        delete from {{ this }} where campaign_member_id in (
-            with {{ salesforce_changed_versions(this, var('incremental_lookback_days', 3),
-                source('salesforce', 'CampaignMember'), source('meta', 'load_log'),
-                'CampaignMember') }}
-            latest as (select * from {{ latest_salesforce_versions('versions') }} as v)
-            select id from latest where coalesce(is_deleted, false)
-        )
-        {% endif %}",
+    **salesforce_cdc_hooks(
+        'stg_salesforce__campaign_member', 'CampaignMember', 'campaign_member_id'
+    )
 ) }}
 with source as (
     select * from {{ source('salesforce', 'CampaignMember') }}
 ),
 
-{% if is_incremental() %}
-{{ salesforce_changed_versions(this, var('incremental_lookback_days', 3),
-    'source', source('meta', 'load_log'), 'CampaignMember') }}
-{% else %}
-versions as (
-    select * from source
-),
-{% endif %}
+{{ salesforce_versions('stg_salesforce__campaign_member', 'source', source('meta', 'load_log'), 'CampaignMember',
+    is_incremental()) }}
 
 latest as (
     select * from {{ latest_salesforce_versions('versions') }} as latest_versions

@@ -1,10 +1,22 @@
 -- Salesforce contacts: latest delivered version per id (CDC), deleted and merged-away dropped.
+-- Incremental on contact_id, as stg_salesforce__campaign_member: a night recomputes the CDC of the
+-- ids delivered in loads this model has not seen, over all their versions (as a view, every
+-- reader recomputed the CDC of every contact).
+{{ config(
+    materialized='incremental',
+    unique_key='contact_id',
+    incremental_strategy='delete+insert',
+    **salesforce_cdc_hooks('stg_salesforce__contact', 'Contact', 'contact_id')
+) }}
 with source as (
     select * from {{ source('salesforce', 'Contact') }}
 ),
 
+{{ salesforce_versions('stg_salesforce__contact', 'source', source('meta', 'load_log'), 'Contact',
+    is_incremental()) }}
+
 latest as (
-    select * from {{ latest_salesforce_versions('source') }} as versions
+    select * from {{ latest_salesforce_versions('versions') }} as latest_versions
 ),
 
 renamed as (

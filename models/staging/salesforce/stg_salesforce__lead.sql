@@ -1,10 +1,22 @@
 -- Salesforce leads: latest delivered version per id (CDC), deleted and merged-away leads dropped.
+-- Incremental on lead_id, as stg_salesforce__campaign_member: a night recomputes the CDC of the
+-- ids delivered in loads this model has not seen, over all their versions (as a view, every
+-- reader recomputed the CDC of every lead).
+{{ config(
+    materialized='incremental',
+    unique_key='lead_id',
+    incremental_strategy='delete+insert',
+    **salesforce_cdc_hooks('stg_salesforce__lead', 'Lead', 'lead_id')
+) }}
 with source as (
     select * from {{ source('salesforce', 'Lead') }}
 ),
 
+{{ salesforce_versions('stg_salesforce__lead', 'source', source('meta', 'load_log'), 'Lead',
+    is_incremental()) }}
+
 latest as (
-    select * from {{ latest_salesforce_versions('source') }} as versions
+    select * from {{ latest_salesforce_versions('versions') }} as latest_versions
 ),
 
 renamed as (
