@@ -175,16 +175,23 @@ email_activities as (
     where activities.activity_type_name in ('Email Delivered', 'Open Email', 'Click Email')
 ),
 
+-- one row per (measure, day, person) before the person's segments are joined: three keys to
+-- de-duplicate instead of five
+email_person_days as (
+    select distinct measure, event_date, person_id
+    from email_activities
+),
+
 email_events as (
-    select distinct
-        email_activities.measure,
-        email_activities.event_date,
+    select
+        email_person_days.measure,
+        email_person_days.event_date,
         coalesce(people.channel, 'unattributed') as channel,
         coalesce(people.icp_segment, 'non_icp') as icp_segment,
-        email_activities.person_id as entity_id,
+        email_person_days.person_id as entity_id,
         cast(null as decimal(38, 6)) as amount
-    from email_activities
-    left join people on people.person_id = email_activities.person_id
+    from email_person_days
+    left join people on people.person_id = email_person_days.person_id
 ),
 
 person_records as (
