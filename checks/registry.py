@@ -275,6 +275,7 @@ CHECKS: tuple[Check, ...] = (
         "Crosswalk",
         "source_system, source_object, source_id, person_id",
         keys=("source_system", "source_object", "source_id"),
+        row_level=True,
     ),
     # people
     unique("marts.dim_person", ("person_id",)),
