@@ -10,19 +10,24 @@ import pytest
 
 from checks.config import GateConfig
 from checks.gate import CheckOutcome, iter_gate
-from checks.registry import unique
+from checks.registry import Check, SchemaCheck, unique
 from pipeline.engine import build, load_project
 from pipeline.engine.project import Project
 from tests.engine.conftest import write_models
 
 MODEL = """
 {{ config(materialized='incremental', incremental_strategy='append') }}
-select id, batch from {{ source('src', 'events') }}
+select id, batch, cast(id as varchar) as opportunity_id, cast(person as varchar) as person_id
+from {{ source('src', 'events') }}
 {% if is_incremental() %}
 where batch > (select max(batch) from {{ this }})
 {% endif %}
 """
 ONE_ROW_PER_ID = unique("marts.fct_events", ("id",))
+KEYS_PRESENT = SchemaCheck(
+    "marts.fct_events", "keys_present", "Both keys present.", "OpportunityPeople",
+    "opportunity_id, person_id", keys=("opportunity_id",), row_level=True,
+)  # fmt: skip
 INCREMENT = 'meta."marts__fct_events__increment"'
 
 
@@ -34,19 +39,19 @@ def con(warehouse: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 @pytest.fixture
 def project(tmp_path: Path, con: duckdb.DuckDBPyConnection) -> Project:
-    con.execute("create table raw.src__events (id integer, batch integer)")
+    con.execute("create table raw.src__events (id integer, batch integer, person integer)")
     return load_project(write_models(tmp_path / "models", {"marts/fct_events.sql": MODEL}))
 
 
 def land_batch(con: duckdb.DuckDBPyConnection, project: Project, batch: int, *ids: int) -> None:
     """Land one batch of events and build the model (incrementally once it exists)."""
-    con.executemany("insert into raw.src__events values (?, ?)", [(i, batch) for i in ids])
+    con.executemany("insert into raw.src__events values (?, ?, ?)", [(i, batch, i) for i in ids])
     [result] = build(con, project, ["fct_events"])
     assert result.ok, result.message
 
 
-def check(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
-    [outcome] = iter_gate(con, [ONE_ROW_PER_ID], GateConfig())
+def check(con: duckdb.DuckDBPyConnection, which: Check = ONE_ROW_PER_ID) -> CheckOutcome:
+    [outcome] = iter_gate(con, [which], GateConfig())
     return outcome
 
 
@@ -95,3 +100,15 @@ def test_a_full_refresh_is_checked_whole(con: duckdb.DuckDBPyConnection, project
     assert result.ok
     outcome = check(con)
     assert (outcome.status, outcome.increment) == ("passed", None)
+
+
+def test_a_row_level_schema_check_reads_the_increment_only(
+    con: duckdb.DuckDBPyConnection, project: Project
+) -> None:
+    land_batch(con, project, 1, 1, 2)
+    assert check(con, KEYS_PRESENT).checked_rows == 2
+    con.execute("insert into raw.src__events values (3, 2, null)")  # a link without its person
+    [result] = build(con, project, ["fct_events"])
+    assert result.ok
+    outcome = check(con, KEYS_PRESENT)
+    assert (outcome.status, outcome.increment, outcome.checked_rows) == ("failed", INCREMENT, 1)
