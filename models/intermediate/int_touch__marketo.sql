@@ -11,13 +11,14 @@
 -- touches of every day) do not make this model rebuild old days.
 -- Incremental, partitioned by touched_date (delete+insert of whole days), rebuilt from
 -- stg_marketo__activities (already updated this run): the days, old and new, of every
--- activity in deliveries newer than the newest touched_date minus var
--- incremental_lookback_days (as stg_marketo__activities), and the days holding a touch of a
--- lead deleted by those deliveries. Renaming an activity type needs a full refresh.
+-- activity in the activity loads this model has not seen (as stg_marketo__activities), and the
+-- days holding a touch of a lead deleted by them. Renaming an activity type needs a full
+-- refresh.
 {{ config(
     materialized='incremental',
     unique_key='touched_date',
     incremental_strategy='delete+insert',
+    **seen_loads_hooks('int_touch__marketo', 'marketo', 'activities')
 ) }}
 {% macro touch_rows(activities) -%}
 (
@@ -143,9 +144,8 @@ with activities as (
 ),
 
 {% if is_incremental() %}
-{{ marketo_new_deliveries(this, 'touched_date', var('incremental_lookback_days', 3),
-    source('marketo', 'activities'), source('meta', 'load_log'),
-    ref('stg_marketo__activity_types')) }}
+{{ marketo_new_deliveries('int_touch__marketo', source('marketo', 'activities'),
+    source('meta', 'load_log'), ref('stg_marketo__activity_types')) }}
 
 -- one semi join per reason (an `or` of `in` subqueries defeats DuckDB's semi joins)
 affected_days as (

@@ -1,53 +1,29 @@
-"""Incremental macros: which deliveries a night has to look at."""
+"""Incremental macros: which deliveries a night has to look at.
+
+An incremental model remembers the loads it was built from (`remember_loads` in its post-hook,
+into `seen_loads(model)`). meta.load_log only grows, so the loads it has not seen are exactly
+the deliveries since its last build, late ones included, whatever the date in their names.
+"""
 
 from __future__ import annotations
 
 
-def _recent_files(
-    this: str, newest: str, lookback_days: int, load_log: str, system: str, object_name: str
-) -> str:
-    """CTEs `watermark` and `recent_files`: the files of one landing object whose name date is
-    on or after `newest` (a date expression over `this`) minus `lookback_days`, and every file
-    without a date in its name, found in `load_log` (one row per file) instead of matching a
-    regex on every raw row."""
-    return f"""watermark as (
-    select coalesce({newest}, date '1900-01-01') - cast({lookback_days} as integer) as since
-    from {this}
-),
-
-recent_files as (
-    select path
-    from {load_log}
-    where system = '{system}' and object = '{object_name}'
-        and coalesce(
-            try_cast(regexp_extract(path, '(\\d{{4}}-\\d{{2}}-\\d{{2}})', 1) as date)
-                >= (select since from watermark),
-            true
-        )
-),
-"""
-
-
 def marketo_new_deliveries(
-    this: str,
-    date_column: str,
-    lookback_days: int,
-    raw_activities: str,
-    load_log: str,
-    activity_types: str,
+    model: str, raw_activities: str, load_log: str, activity_types: str
 ) -> str:
-    """The CTEs `watermark`, `recent_files`, `new_deliveries` and `deleting_leads`, each
-    followed by a comma, for a model incremental by day over Marketo activities: the activity
-    files within the lookback of the newest `date_column` in `this`, their rows, and the leads
-    a "Delete Lead" activity in them deletes."""
-    recent = _recent_files(
-        this, f"max({date_column})", lookback_days, load_log, "marketo", "activities"
-    )
-    return f"""{recent}
-new_deliveries as (
+    """The CTEs `new_deliveries` and `deleting_leads`, each followed by a comma, for a model
+    incremental by day over Marketo activities: the raw rows of the activity loads `model` has
+    not seen (`seen_loads`; late deliveries included, whatever the date in their names), and the
+    leads a "Delete Lead" activity in them deletes."""
+    return f"""new_deliveries as (
     select delivered.marketo_guid, delivered.lead_id, delivered.activity_type_id
     from {raw_activities} as delivered
-    semi join recent_files on recent_files.path = delivered._file
+    semi join (
+        select load_id
+        from {load_log}
+        where system = 'marketo' and object = 'activities'
+            and load_id not in (select load_id from {seen_loads(model)})
+    ) as new_loads on new_loads.load_id = delivered._load_id
 ),
 
 deleting_leads as (
@@ -61,7 +37,7 @@ deleting_leads as (
 
 
 def seen_loads(model: str) -> str:
-    """The table of the load ids `model` was last built from (see `salesforce_changed_versions`)."""
+    """The table of the load ids `model` was last built from (see the module docstring)."""
     return f"meta.{model}__loads"
 
 
@@ -113,6 +89,30 @@ def salesforce_versions(
     return f"versions as (\n    select * from {raw}\n),\n"
 
 
+def _create_seen_loads(model: str) -> str:
+    return (
+        "{% if is_incremental() %}"
+        f"create table if not exists {seen_loads(model)} (load_id varchar)"
+        "{% endif %}"
+    )
+
+
+def _remember_loads_hook(model: str, system: str, object_name: str) -> str:
+    return (
+        f"{{{{ remember_loads('{model}', source('meta', 'load_log'), '{system}', "
+        f"'{object_name}') }}}}"
+    )
+
+
+def seen_loads_hooks(model: str, system: str, object_name: str) -> dict[str, object]:
+    """Hooks for `config(**...)` of a model that reads only new loads: create its seen-loads
+    table before an incremental run, and remember every load after any run."""
+    return {
+        "pre_hook": [_create_seen_loads(model)],
+        "post_hook": _remember_loads_hook(model, system, object_name),
+    }
+
+
 def salesforce_cdc_hooks(model: str, object_name: str, key: str) -> dict[str, object]:
     """The hooks of a Salesforce staging model incremental on `key` (the object's Id renamed),
     for `config(**...)`: before a night's run, forget the ids whose latest version is deleted
@@ -122,20 +122,15 @@ def salesforce_cdc_hooks(model: str, object_name: str, key: str) -> dict[str, ob
         f"salesforce_changed_versions('{model}', source('salesforce', '{object_name}'), "
         f"source('meta', 'load_log'), '{object_name}')"
     )
+    forget_deleted = (
+        "{% if is_incremental() %}"
+        f"delete from {{{{ this }}}} where {key} in ("
+        f"with {{{{ {changed} }}}} "
+        "latest as (select * from {{ latest_salesforce_versions('versions') }} as v) "
+        "select id from latest where coalesce(is_deleted, false))"
+        "{% endif %}"
+    )
     return {
-        "pre_hook": [
-            "{% if is_incremental() %}"
-            f"create table if not exists {seen_loads(model)} (load_id varchar)"
-            "{% endif %}",
-            "{% if is_incremental() %}"
-            f"delete from {{{{ this }}}} where {key} in ("
-            f"with {{{{ {changed} }}}} "
-            "latest as (select * from {{ latest_salesforce_versions('versions') }} as v) "
-            "select id from latest where coalesce(is_deleted, false))"
-            "{% endif %}",
-        ],
-        "post_hook": (
-            f"{{{{ remember_loads('{model}', source('meta', 'load_log'), 'salesforce', "
-            f"'{object_name}') }}}}"
-        ),
+        "pre_hook": [_create_seen_loads(model), forget_deleted],
+        "post_hook": _remember_loads_hook(model, "salesforce", object_name),
     }

@@ -4,7 +4,7 @@
 in one process (DuckDB allows one writer per file). Ingest loads only files whose content hash is
 new; incremental models rebuild only what changed. `full_refresh` is the same selection with
 `ModelsConfig(full_refresh=True)`: every model is rebuilt from scratch (use it after changing an
-incremental model or after a late delivery older than `incremental_lookback_days`).
+incremental model's SQL).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""stg_salesforce__campaign_member is incremental on its id: a night recomputes the CDC of the
-ids in the loads it has not seen, over all their versions, and hard deletes leave the table.
-The result equals a full rebuild."""
+"""Incremental staging reads the loads it has not seen: stg_salesforce__campaign_member
+recomputes the CDC of their ids over all versions (hard deletes leave the table; the result
+equals a full rebuild), and a late file is applied whatever the date in its name, in the
+Salesforce and the Marketo activity models alike."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from pathlib import Path
 import duckdb
 
 from pipeline.engine import build, load_project
+from pipeline.seeds import load_seeds
 from pipeline.warehouse import connect
-from tests.funnel.harness import MODELS_DIR, land, rows
-from tests.funnel.people_world import csv, sfid
+from tests.funnel.harness import MODELS_DIR, SEEDS_DIR, build_selected, land, rows
+from tests.funnel.people_world import _create_raw_tables, csv, sfid
+from tests.funnel.touch_world import ACTIVITY_HEADER, marketo_activity
 
 HEADER = "Id,CampaignId,LeadId,Status,IsDeleted,SystemModstamp,LastModifiedDate"
 CAMPAIGN = sfid("701", 1)
@@ -82,3 +85,30 @@ def test_a_late_file_named_long_before_the_lookback_is_applied(tmp_path: Path) -
     assert rows(con, TARGET + f" where campaign_member_id = '{M3}'") == [
         {"campaign_member_id": M3, "status": "Responded"}
     ]
+
+
+def test_a_late_activity_file_named_long_ago_reaches_the_activities_and_touches(
+    tmp_path: Path,
+) -> None:
+    _create_raw_tables(tmp_path)
+    con = connect(tmp_path / "warehouse.duckdb")
+    load_seeds(con, SEEDS_DIR)
+    form = {"Query Parameters": "utm_source=google&utm_medium=cpc"}
+    night_1 = {
+        "marketo/activities/activities_2024-03-06.csv": csv(
+            ACTIVITY_HEADER, [marketo_activity("a1", 1, "2024-03-04T10:00:00Z", 2, form)]
+        )
+    }
+    late = {
+        "marketo/activities/activities_2020-01-01.csv": csv(
+            ACTIVITY_HEADER, [marketo_activity("a0", 1, "2024-03-05T10:00:00Z", 2, form)]
+        )
+    }
+    land(con, tmp_path / "landing", night_1)
+    build_selected(con, "+int_touch__marketo")
+    land(con, tmp_path / "landing", late)
+    build_selected(con, "+int_touch__marketo")
+    activities = rows(con, "select activity_id from staging.stg_marketo__activities order by 1")
+    touches = rows(con, "select touch_id from intermediate.int_touch__marketo order by 1")
+    assert [a["activity_id"] for a in activities] == ["a0", "a1"]
+    assert [t["touch_id"] for t in touches] == ["marketo:a0", "marketo:a1"]

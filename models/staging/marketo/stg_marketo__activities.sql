@@ -3,15 +3,15 @@
 -- activity exists for the lead) are dropped. Materialized as a table: it is read by several
 -- models and is the largest source (~20M rows).
 -- Incremental, partitioned by activity_date (delete+insert of whole days): a night rebuilds the
--- days touched by new deliveries, i.e. files whose name date is on or after the newest
--- activity_date held minus var incremental_lookback_days (files without a date in the name are
--- always re-read): the days, old and new, of every marketoGUID in them, every day holding an
--- activity of a lead deleted by them, and every day holding an activity type renamed since.
+-- days touched by the activity loads this model has not seen (late ones included, whatever the
+-- date in their names): the days, old and new, of every marketoGUID in them, every day holding
+-- an activity of a lead deleted by them, and every day holding an activity type renamed since.
 -- A rebuilt day is computed exactly as a full build computes it (all deliveries of its GUIDs).
 {{ config(
     materialized='incremental',
     unique_key='activity_date',
     incremental_strategy='delete+insert',
+    **seen_loads_hooks('stg_marketo__activities', 'marketo', 'activities')
 ) }}
 
 with raw_activities as (
@@ -23,8 +23,8 @@ activity_types as (
 ),
 
 {% if is_incremental() %}
-{{ marketo_new_deliveries(this, 'activity_date', var('incremental_lookback_days', 3),
-    'raw_activities', source('meta', 'load_log'), 'activity_types') }}
+{{ marketo_new_deliveries('stg_marketo__activities', 'raw_activities',
+    source('meta', 'load_log'), 'activity_types') }}
 
 renamed_types as (
     select activity_type_id
