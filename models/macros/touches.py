@@ -82,6 +82,10 @@ new_loads as (
     select key as load_id from changes where kind = 'load'
 ),
 
+rule_changes as (
+    select key from changes where kind = 'rule'
+),
+
 changed_programs as (
     select try_cast(key as bigint) as program_id from changes where kind = 'program'
 ),
@@ -139,13 +143,11 @@ where touch_id in (select 'salesforce:' || campaign_member_id from changed_membe
     or program_id in (select program_id from touched_programs)
     or campaign_id in (select campaign_id from changed_campaigns)
 union
-select person_id
-from (
-    select person_id from {this}
-    union
-    select person_id from marketo_people
-    union
-    select person_id from {salesforce_touches}
-) as everyone
-where exists (select 1 from changes where kind = 'rule')
+-- everyone, filtered in each branch: a filter on the union ran its 16M-row distinct first (1.8 s
+-- at 1M people on nights without a rule change)
+select person_id from {this} where exists (select 1 from rule_changes)
+union
+select person_id from marketo_people where exists (select 1 from rule_changes)
+union
+select person_id from {salesforce_touches} where exists (select 1 from rule_changes)
 """

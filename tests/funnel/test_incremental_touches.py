@@ -4,6 +4,7 @@ the result equals a full rebuild."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -136,3 +137,26 @@ def test_the_night_moves_adds_and_deletes_touches(nights: dict[str, Any]) -> Non
 def test_the_night_equals_a_full_rebuild(nights: dict[str, Any]) -> None:
     assert nights["nightly"] == nights["rebuilt"]
     assert len(nights["rebuilt"]) == 7  # a1 b1 c0 c1 c2 d1 and the webinar response
+
+
+def test_a_changed_channel_rule_recomputes_everyone(tmp_path: Path) -> None:
+    _create_raw_tables(tmp_path)
+    con = connect(tmp_path / "warehouse.duckdb")
+    load_seeds(con, SEEDS_DIR)
+    land(con, tmp_path / "landing", NIGHT_1)
+    build_selected(con, "+fct_touch")
+    everyone = {r["person_id"] for r in rows(con, "select distinct person_id from marts.fct_touch")}
+    # webinar campaign responses now count as events (the campaign type's channel)
+    con.execute(
+        "update seeds.campaign_type_channels set channel = 'events' "
+        "where lower(source_field) = 'campaign_type' and lower(value) = 'webinar'"
+    )
+    build_selected(con, "+fct_touch")
+    changed = rows(con, "select person_id from meta.fct_touch__changed_people")
+    assert {r["person_id"] for r in changed} == everyone
+    nightly = rows(con, TOUCHES)
+    assert f"salesforce:{sfid('00v', 1)}" in {
+        t["touch_id"] for t in nightly if t["channel"] == "events"
+    }
+    build_selected(con, "+fct_touch", full_refresh=True)
+    assert rows(con, TOUCHES) == nightly
