@@ -346,6 +346,8 @@ CHECKS: tuple[Check, ...] = (
         "people_in_dim_person",
     ),
     # touches
+    unique("intermediate.int_touch__marketo", ("touch_id",)),
+    unique("intermediate.int_touch__salesforce", ("touch_id",)),
     unique("marts.fct_touch", ("touch_id",)),
     SqlCheck(
         "marts.fct_touch",
