@@ -59,15 +59,15 @@ bucketed as (
         (measure, aggregation, quarter, icp_segment)
     )
 {%- endset %}
-{%- set labels %}
-        measure,
-        aggregation,
+{%- set grain_labels %}
         case
             when grouping(week) = 0 then 'week'
             when grouping(month) = 0 then 'month'
             else 'quarter'
         end as grain,
         coalesce(week, month, quarter) as period_start,
+{%- endset %}
+{%- set segment_labels %}
         case
             when grouping(channel) = 0 then 'channel'
             when grouping(icp_segment) = 0 then 'icp'
@@ -78,6 +78,12 @@ bucketed as (
             when grouping(icp_segment) = 0 then icp_segment
             else 'total'
         end as segment_value,
+{%- endset %}
+{%- set labels %}
+        measure,
+        aggregation,
+        {{- grain_labels }}
+        {{- segment_labels }}
 {%- endset %}
 
 -- Three aggregates, as a distinct count beside other aggregates makes DuckDB materialise its
@@ -100,12 +106,7 @@ distinct_entities as (
     select
         measure,
         aggregation,
-        case
-            when grouping(week) = 0 then 'week'
-            when grouping(month) = 0 then 'month'
-            else 'quarter'
-        end as grain,
-        coalesce(week, month, quarter) as period_start,
+        {{- grain_labels }}
         channel,
         icp_segment
     from bucketed
@@ -123,16 +124,7 @@ counted_distinct as (
         aggregation,
         grain,
         period_start,
-        case
-            when grouping(channel) = 0 then 'channel'
-            when grouping(icp_segment) = 0 then 'icp'
-            else 'total'
-        end as segment_type,
-        case
-            when grouping(channel) = 0 then channel
-            when grouping(icp_segment) = 0 then icp_segment
-            else 'total'
-        end as segment_value,
+        {{- segment_labels }}
         cast(count(*) as double) as amount
     from distinct_entities
     group by grouping sets (
