@@ -47,6 +47,17 @@ def _literal(value: Any, quote: bool) -> str:
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def _tested_relation(project: Project, test: DataTest) -> str:
+    """The model's relation, narrowed by the test's `where`."""
+    relation = str(project.relation(test.model))
+    return f"(select * from {relation} where {test.where})" if test.where else relation
+
+
+def _accepted_values(test: DataTest) -> str:
+    quote = bool(test.args.get("quote", True))
+    return ", ".join(_literal(v, quote) for v in test.args["values"])
+
+
 def test_sql(project: Project, test: DataTest, vars: Mapping[str, Any] | None = None) -> str:
     """The query returning `test`'s failing rows."""
     if test.kind == "singular":
@@ -64,9 +75,7 @@ def test_sql(project: Project, test: DataTest, vars: Mapping[str, Any] | None = 
             .sql.strip()
             .rstrip(";")
         )
-    relation = str(project.relation(test.model))
-    if test.where:
-        relation = f"(select * from {relation} where {test.where})"
+    relation = _tested_relation(project, test)
     column = test.column
     if test.kind == "unique":
         return (
@@ -76,8 +85,7 @@ def test_sql(project: Project, test: DataTest, vars: Mapping[str, Any] | None = 
     if test.kind == "not_null":
         return f"select * from {relation} as model where {column} is null"
     if test.kind == "accepted_values":
-        quote = bool(test.args.get("quote", True))
-        values = ", ".join(_literal(v, quote) for v in test.args["values"])
+        values = _accepted_values(test)
         return (
             f"select {column} as value_field, count(*) as n_records from {relation} as model "
             f"where {column} is not null and {column} not in ({values}) group by {column}"
@@ -101,9 +109,7 @@ def _failure_count(test: DataTest) -> str:
     column = test.column
     if test.kind == "not_null":
         return f"count(*) filter (where {column} is null)"
-    quote = bool(test.args.get("quote", True))
-    values = ", ".join(_literal(v, quote) for v in test.args["values"])
-    return f"count(distinct {column}) filter (where {column} not in ({values}))"
+    return f"count(distinct {column}) filter (where {column} not in ({_accepted_values(test)}))"
 
 
 def run_test(
@@ -142,12 +148,10 @@ def run_tests(
         if test.kind in ROW_LEVEL:
             groups[(test.model, test.where)].append(test)
     results: dict[int, TestResult] = {}
-    for (model, where), members in groups.items():
+    for members in groups.values():
         if len(members) < 2:
             continue
-        relation = str(project.relation(model))
-        if where:
-            relation = f"(select * from {relation} where {where})"
+        relation = _tested_relation(project, members[0])
         counts = ", ".join(_failure_count(t) for t in members)
         started = time.perf_counter()
         try:
