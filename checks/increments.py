@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from checks.registry import Catalog, Check, SchemaCheck, SqlCheck, check_id
+from pipeline.engine.builds import increment_table
 
 if TYPE_CHECKING:
     import duckdb
@@ -81,7 +82,7 @@ class Increments:
         if not (_scopable(check) and build and build.increment and build.parent_build_id):
             return None
         schema, name = check.relation.split(".", 1)
-        if f"meta.{schema}__{name}__increment" not in self.catalog:
+        if f"meta.{increment_table(schema, name)}" not in self.catalog:
             return None
         wanted = (build.parent_build_id, _fingerprint(check, self.catalog))
         return build.increment if self.verified.get(check_id(check)) == wanted else None

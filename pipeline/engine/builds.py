@@ -23,8 +23,13 @@ if TYPE_CHECKING:
 BUILDS = "meta.model_builds"
 
 
+def increment_table(schema: str, name: str) -> str:
+    """The name, in schema `meta`, of the table holding the last run's increment."""
+    return f"{schema}__{name}__increment"
+
+
 def increment_relation(schema: str, name: str) -> str:
-    return f"meta.{quote(f'{schema}__{name}__increment')}"
+    return f"meta.{quote(increment_table(schema, name))}"
 
 
 def _has_builds(cur: duckdb.DuckDBPyConnection) -> bool:

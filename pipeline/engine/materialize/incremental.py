@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.engine.builds import increment_relation
+from pipeline.engine.builds import increment_relation, increment_table
 from pipeline.engine.errors import SchemaChangeError
 from pipeline.engine.materialize import append, delete_insert, merge
 from pipeline.engine.materialize.relations import columns, qualified, quote
@@ -72,7 +72,7 @@ def build_incremental(
     cur.execute("create schema if not exists meta")
     cur.execute(f"create or replace table {staged} as (\n{sql}\n)")
     # no try/finally: on failure the caller's rollback also removes the staged table
-    new_columns = columns(cur, "meta", f"{schema}__{name}__increment")
+    new_columns = columns(cur, "meta", increment_table(schema, name))
     old_columns = columns(cur, schema, name)
     change = diff(old_columns, new_columns)
     if change:
