@@ -8,22 +8,29 @@ the deliveries since its last build, late ones included, whatever the date in th
 from __future__ import annotations
 
 
+def _unseen_loads(model: str, load_log: str, system: str, object_name: str) -> str:
+    """A query of the loads of one landing object that `model` has not seen."""
+    return f"""select load_id
+    from {load_log}
+    where system = '{system}' and object = '{object_name}'
+        and load_id not in (select load_id from {seen_loads(model)})"""
+
+
 def marketo_new_deliveries(
     model: str, raw_activities: str, load_log: str, activity_types: str
 ) -> str:
-    """The CTEs `new_deliveries` and `deleting_leads`, each followed by a comma, for a model
-    incremental by day over Marketo activities: the raw rows of the activity loads `model` has
-    not seen (`seen_loads`; late deliveries included, whatever the date in their names), and the
-    leads a "Delete Lead" activity in them deletes."""
-    return f"""new_deliveries as (
+    """The CTEs `new_loads`, `new_deliveries` and `deleting_leads`, each followed by a comma,
+    for a model incremental by day over Marketo activities: the activity loads `model` has not
+    seen (`seen_loads`; late deliveries included, whatever the date in their names), their raw
+    rows, and the leads a "Delete Lead" activity in them deletes."""
+    return f"""new_loads as (
+    {_unseen_loads(model, load_log, "marketo", "activities")}
+),
+
+new_deliveries as (
     select delivered.marketo_guid, delivered.lead_id, delivered.activity_type_id
     from {raw_activities} as delivered
-    semi join (
-        select load_id
-        from {load_log}
-        where system = 'marketo' and object = 'activities'
-            and load_id not in (select load_id from {seen_loads(model)})
-    ) as new_loads on new_loads.load_id = delivered._load_id
+    semi join new_loads on new_loads.load_id = delivered._load_id
 ),
 
 deleting_leads as (
@@ -58,10 +65,7 @@ def salesforce_changed_versions(model: str, raw: str, load_log: str, object_name
     included, whatever the date in their names. Every version of a changed id is read, so its
     CDC is computed exactly as a full build computes it."""
     return f"""new_loads as (
-    select load_id
-    from {load_log}
-    where system = 'salesforce' and object = '{object_name}'
-        and load_id not in (select load_id from {seen_loads(model)})
+    {_unseen_loads(model, load_log, "salesforce", object_name)}
 ),
 
 changed_ids as (
