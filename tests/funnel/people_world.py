@@ -73,6 +73,14 @@ def _create_raw_tables(tmp_path: Path) -> None:
         con.close()
 
 
+def empty_warehouse(root: Path) -> duckdb.DuckDBPyConnection:
+    """An open warehouse in `root` with every raw table (empty) and the seeds loaded."""
+    _create_raw_tables(root)
+    con = connect(root / "warehouse.duckdb")
+    load_seeds(con, SEEDS_DIR)
+    return con
+
+
 def build(
     tmp_path: Path,
     files: Mapping[str, str],

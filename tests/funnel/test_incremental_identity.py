@@ -7,10 +7,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.seeds import load_seeds
-from pipeline.warehouse import connect
-from tests.funnel.harness import SEEDS_DIR, build_selected, land, rows
-from tests.funnel.people_world import _create_raw_tables, csv, sfid
+from tests.funnel.harness import build_selected, land, rows
+from tests.funnel.people_world import csv, empty_warehouse, sfid
 
 CONTACT, HAL_CONTACT, HAL_LEAD = sfid("003", 1), sfid("003", 2), sfid("00Q", 1)
 LEAD_HEADER = "id,email,createdAt,updatedAt,sfdcContactId,sfdcLeadId"
@@ -64,9 +62,7 @@ def lead(number: int) -> str:
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("incremental_identity")
-    _create_raw_tables(root)
-    con = connect(root / "warehouse.duckdb")
-    load_seeds(con, SEEDS_DIR)
+    con = empty_warehouse(root)
     land(con, root / "landing", NIGHT_1)
     build_selected(con, "+int_identity__crosswalk")
     land(con, root / "landing", NIGHT_2)

@@ -10,10 +10,9 @@ from pathlib import Path
 import duckdb
 
 from pipeline.engine import build, load_project
-from pipeline.seeds import load_seeds
 from pipeline.warehouse import connect
-from tests.funnel.harness import MODELS_DIR, SEEDS_DIR, build_selected, land, rows
-from tests.funnel.people_world import _create_raw_tables, csv, sfid
+from tests.funnel.harness import MODELS_DIR, build_selected, land, rows
+from tests.funnel.people_world import csv, empty_warehouse, sfid
 from tests.funnel.touch_world import ACTIVITY_HEADER, marketo_activity
 
 HEADER = "Id,CampaignId,LeadId,Status,IsDeleted,SystemModstamp,LastModifiedDate"
@@ -90,9 +89,7 @@ def test_a_late_file_named_long_before_the_lookback_is_applied(tmp_path: Path) -
 def test_a_late_activity_file_named_long_ago_reaches_the_activities_and_touches(
     tmp_path: Path,
 ) -> None:
-    _create_raw_tables(tmp_path)
-    con = connect(tmp_path / "warehouse.duckdb")
-    load_seeds(con, SEEDS_DIR)
+    con = empty_warehouse(tmp_path)
     form = {"Query Parameters": "utm_source=google&utm_medium=cpc"}
     night_1 = {
         "marketo/activities/activities_2024-03-06.csv": csv(

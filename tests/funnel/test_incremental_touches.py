@@ -10,10 +10,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from pipeline.seeds import load_seeds
-from pipeline.warehouse import connect
-from tests.funnel.harness import SEEDS_DIR, build_selected, land, rows
-from tests.funnel.people_world import _create_raw_tables
+from tests.funnel.harness import build_selected, land, rows
+from tests.funnel.people_world import empty_warehouse
 from tests.funnel.touch_world import ACTIVITY_HEADER, csv, marketo_activity, sfid
 
 CONTACT = sfid("003", 1)
@@ -99,9 +97,7 @@ def person_of(con: duckdb.DuckDBPyConnection, lead_id: int) -> str:
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("incremental_touches")
-    _create_raw_tables(root)
-    con = connect(root / "warehouse.duckdb")
-    load_seeds(con, SEEDS_DIR)
+    con = empty_warehouse(root)
     land(con, root / "landing", NIGHT_1)
     build_selected(con, "+fct_touch")
     before = {"bob": person_of(con, 2), "touches": rows(con, TOUCHES)}
@@ -140,9 +136,7 @@ def test_the_night_equals_a_full_rebuild(nights: dict[str, Any]) -> None:
 
 
 def test_a_changed_channel_rule_recomputes_everyone(tmp_path: Path) -> None:
-    _create_raw_tables(tmp_path)
-    con = connect(tmp_path / "warehouse.duckdb")
-    load_seeds(con, SEEDS_DIR)
+    con = empty_warehouse(tmp_path)
     land(con, tmp_path / "landing", NIGHT_1)
     build_selected(con, "+fct_touch")
     everyone = {r["person_id"] for r in rows(con, "select distinct person_id from marts.fct_touch")}
