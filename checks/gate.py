@@ -223,8 +223,7 @@ def iter_gate(
         settings = config.for_check(check.relation, check.name)
         if not settings.enabled:
             continue
-        strict = settings.max_failing_rows == 0 and settings.max_failing_rate is None
-        increment = increments.scope(check) if strict else None
+        increment = increments.scope(check, settings)
         outcome = run_check(con, check, settings, tables, config.sample_rows, increment)
         if outcome.status != "not_applicable":
             clean = outcome.status == "passed" and outcome.failing_rows == 0

@@ -17,6 +17,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from checks.config import CheckSettings
 from checks.registry import Catalog, Check, SchemaCheck, SqlCheck, check_id
 from pipeline.engine.builds import increment_table
 
@@ -76,10 +77,14 @@ class Increments:
             }
         return state
 
-    def scope(self, check: Check) -> str | None:
-        """The increment `check` may read instead of its whole relation, if any."""
+    def scope(self, check: Check, settings: CheckSettings) -> str | None:
+        """The increment `check` may read instead of its whole relation, if any. A check that
+        tolerates failing rows is judged on all of them, so it reads everything."""
+        tolerant = settings.max_failing_rows > 0 or settings.max_failing_rate is not None
         build = self.builds.get(check.relation)
-        if not (_scopable(check) and build and build.increment and build.parent_build_id):
+        if tolerant or not (
+            _scopable(check) and build and build.increment and build.parent_build_id
+        ):
             return None
         schema, name = check.relation.split(".", 1)
         if f"meta.{increment_table(schema, name)}" not in self.catalog:
