@@ -407,8 +407,8 @@ def _typed_select(obj: SourceObject, mapping: _Mapping, read: SourceRead, tz: st
 @contextmanager
 def _lazy_fallbacks(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """DuckDB's common-subexpression pass hoists a sub-expression a fallback reading repeats
-    (`trim(x)`) into a projection computed for every row, ahead of the `coalesce` that needed it
-    for a few rows (`parsing._fast_then`): off while typing (typing 2.8M activities: 1.8 -> 1.0 s)."""
+    (`trim(x)`) into a projection computed for every row, ahead of the `coalesce` that needed
+    it for a few rows (`parsing._fast_then`): off while typing (2.8M activities: 1.8 -> 1.0 s)."""
     con.execute("set disabled_optimizers = 'common_subexpressions'")
     try:
         yield
