@@ -347,7 +347,6 @@ CHECKS: tuple[Check, ...] = (
     ),
     # touches
     unique("intermediate.int_touch__marketo", ("touch_id",)),
-    unique("intermediate.int_touch__salesforce", ("touch_id",)),
     unique("marts.fct_touch", ("touch_id",)),
     SqlCheck(
         "marts.fct_touch",

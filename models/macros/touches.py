@@ -11,7 +11,7 @@ equals a full rebuild:
   the old and the new person;
 - `load`: loads since the snapshot: the people of the Marketo leads and Salesforce campaign
   members in them (late data included: it arrives in a new load), and the people holding
-  those members' touches now;
+  those members' touches now (the people of the member's contact and of its lead);
 - `program` / `campaign`: a changed program (synced campaign, type, channel) or campaign (type):
   the people with touches of it;
 - `rule`: any change to the seeds utm_channel_rules or campaign_type_channels: everyone.
@@ -124,6 +124,25 @@ changed_members as (
     select distinct id as campaign_member_id
     from {raw_members}
     where _load_id in (select load_id from new_loads)
+),
+
+-- the contacts and leads of the responses of changed members or campaigns: their people hold
+-- those touches now (a member's person is its contact's, else its lead's; both are taken)
+changed_responses as (
+    select contact_id, lead_id
+    from {salesforce_touches}
+    where source_record_id in (select campaign_member_id from changed_members)
+        or campaign_id in (select campaign_id from changed_campaigns)
+),
+
+responding_records as (
+    select 'Contact' as source_object, contact_id as source_id
+    from changed_responses
+    where contact_id is not null
+    union
+    select 'Lead', lead_id
+    from changed_responses
+    where lead_id is not null
 )
 
 select value as person_id from changes where kind = 'crosswalk'
@@ -132,10 +151,12 @@ select marketo_people.person_id
 from changed_leads
 inner join marketo_people on marketo_people.lead_id = changed_leads.lead_id
 union
-select person_id
-from {salesforce_touches}
-where source_record_id in (select campaign_member_id from changed_members)
-    or campaign_id in (select campaign_id from changed_campaigns)
+select crosswalk.person_id
+from {crosswalk} as crosswalk
+inner join responding_records
+    on crosswalk.source_system = 'salesforce'
+    and crosswalk.source_object = responding_records.source_object
+    and crosswalk.source_id = responding_records.source_id
 union
 select person_id
 from {this}
@@ -147,7 +168,5 @@ union
 -- at 1M people on nights without a rule change)
 select person_id from {this} where exists (select 1 from rule_changes)
 union
-select person_id from marketo_people where exists (select 1 from rule_changes)
-union
-select person_id from {salesforce_touches} where exists (select 1 from rule_changes)
+select person_id from {crosswalk} where exists (select 1 from rule_changes)
 """

@@ -1,6 +1,7 @@
 -- One row per marketing touch of a person: Marketo email clicks, form fills, web visits with
 -- UTMs and program successes (int_touch__marketo, given here the lead's person and the
--- program's campaign, type and channel), Salesforce campaign responses (int_touch__salesforce).
+-- program's campaign, type and channel), Salesforce campaign responses (int_touch__salesforce,
+-- given here the person of the member's contact, else of its lead).
 -- channel, first rule that gives one (channel_rule says which):
 --   utm             the touch's UTMs by the seed utm_channel_rules (int_touch__utm_channels);
 --   campaign_type   the Salesforce campaign's Type (seed campaign_type_channels);
@@ -71,10 +72,28 @@ marketo_people as (
     {%- endif %}
 ),
 
+salesforce_people as (
+    select source_object, source_id, person_id
+    from crosswalk
+    where source_system = 'salesforce' and source_object in ('Contact', 'Lead')
+),
+
+-- the member's person: its contact's, else its lead's (members without a person are dropped)
 salesforce_touches as (
-    select * from {{ ref('int_touch__salesforce') }}
+    select
+        responses.* exclude (contact_id, lead_id, campaign_type, member_status),
+        coalesce(contact_people.person_id, lead_people.person_id) as person_id
+    from {{ ref('int_touch__salesforce') }} as responses
+    left join salesforce_people as contact_people
+        on contact_people.source_object = 'Contact'
+        and contact_people.source_id = responses.contact_id
+    left join salesforce_people as lead_people
+        on lead_people.source_object = 'Lead'
+        and lead_people.source_id = responses.lead_id
+    where coalesce(contact_people.person_id, lead_people.person_id) is not null
     {%- if is_incremental() %}
-    where person_id in (select person_id from meta.fct_touch__changed_people)
+        and coalesce(contact_people.person_id, lead_people.person_id)
+            in (select person_id from meta.fct_touch__changed_people)
     {%- endif %}
 ),
 

@@ -4,6 +4,7 @@ programs and campaign responses, and the acquisition channel."""
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -226,4 +227,41 @@ def test_acquisition_channel_is_the_first_touch_at_or_before_lead_creation(
     assert found == [
         {"acquisition_channel": "unattributed", "first_touch_id": None},
         {"acquisition_channel": "paid_search", "first_touch_id": "marketo:b01"},
+    ]
+
+
+def test_a_campaign_response_is_its_contacts_persons_else_its_leads(tmp_path: Path) -> None:
+    contact, lead, unknown_lead = sfid("003", 7), sfid("00Q", 7), sfid("00Q", 8)
+    con = build(
+        tmp_path,
+        {
+            "salesforce/Contact/contact.csv": csv(
+                "Id,Email,CreatedDate", [f"{contact},ann@acme.com,2024-01-01T00:00:00Z"]
+            ),
+            "salesforce/Lead/lead.csv": csv(
+                "Id,Email,CreatedDate", [f"{lead},bob@beta.com,2024-01-01T00:00:00Z"]
+            ),
+            "salesforce/Campaign/campaign.csv": csv("Id,Name,Type", [f"{WEBINAR},Webinar,Webinar"]),
+            "salesforce/CampaignMember/member.csv": csv(
+                "Id,CampaignId,LeadId,ContactId,HasResponded,FirstRespondedDate",
+                [
+                    f"{sfid('00v', 7)},{WEBINAR},{lead},{contact},true,2024-03-02",
+                    f"{sfid('00v', 8)},{WEBINAR},{lead},,true,2024-03-03",
+                    f"{sfid('00v', 9)},{WEBINAR},{unknown_lead},,true,2024-03-04",
+                ],
+            ),
+        },
+        "+fct_touch",
+    )
+    found = rows(
+        con,
+        "select touch.touch_id, crosswalk.source_object as persons_record "
+        "from marts.fct_touch as touch "
+        "inner join intermediate.int_identity__crosswalk as crosswalk using (person_id) "
+        "order by touch.touch_id",
+    )
+    # ann's contact and bob's lead are two people; the unknown lead has none: no touch
+    assert found == [
+        {"touch_id": f"salesforce:{sfid('00v', 7)}", "persons_record": "Contact"},
+        {"touch_id": f"salesforce:{sfid('00v', 8)}", "persons_record": "Lead"},
     ]
