@@ -119,11 +119,12 @@ def parse_double(value: str) -> str:
 def parse_date(value: str) -> str:
     """Dates are calendar dates: a datetime's date part is taken as written, never shifted."""
     text = f"trim({value})"
-    return (
-        f"coalesce(try_cast({value} as date), try_cast({text} as date), "
+    return _fast_then(
+        f"try_cast({value} as date)",
+        f"coalesce(try_cast({text} as date), "
         f"try_cast(try_strptime({text}, {_format_list(_US_DATE_FORMATS)}) as date), "
         f"try_cast(try_strptime({text}, {_format_list(_US_TIMESTAMP_FORMATS)}) as date), "
-        f"try_cast(left({text}, 10) as date))"
+        f"try_cast(left({text}, 10) as date))",
     )
 
 
@@ -133,10 +134,10 @@ def parse_timestamp(value: str, report_timezone: str = "UTC") -> str:
     text = f"replace(trim({value}), 'Z+0000', 'Z')"
     us_local = f"try_strptime(trim({value}), {_format_list(_US_TIMESTAMP_FORMATS)})"
     utc_iso = " or ".join(f"{value} like {quote(p)}" for p in _UTC_ISO_PATTERNS)
-    return (
-        f"coalesce(case when {utc_iso} then try_cast({value} as timestamp) end, "
-        f"try_cast(try_cast({text} as timestamptz) as timestamp), "
-        f"try_cast(timezone({quote(report_timezone)}, {us_local}) as timestamp))"
+    return _fast_then(
+        f"(case when {utc_iso} then try_cast({value} as timestamp) end)",
+        f"coalesce(try_cast(try_cast({text} as timestamptz) as timestamp), "
+        f"try_cast(timezone({quote(report_timezone)}, {us_local}) as timestamp))",
     )
 
 
