@@ -1,12 +1,14 @@
-"""One benchmark run: a full build of every day but the last, the floor, then one nightly day.
+"""One benchmark run: a full build of every day but the last, the floors, then one nightly day.
 
 Stages, each timed with the peak memory of the process tree: ingest (landing files -> raw),
 seeds, models (every model, tests off), checks (every YAML and singular data test, then the
 quality gate of `checks/`), publish (the marts file, its Parquet copies and the atomic swap).
-After the full build's models, the floor (the same compiled SQL of every model executed
-directly on the same connection in dependency order, no framework around it) and `mops models
---full-refresh` again, alternated, best of two each: `repeat / floor` is the overhead ratio.
-The full build's checks and publish come after them, on the tables the night extends.
+After the full build's ingest, the ingest floor (the same files read by DuckDB's own readers
+into one all-text table per object of a scratch database: no typing, checks, quarantine or load
+log). After the full build's models, the models floor (the same compiled SQL of every model
+executed directly on the same connection in dependency order, no framework around it) and `mops
+models --full-refresh` again, alternated, best of two each: `repeat / floor` is the overhead
+ratio. The full build's checks and publish come after them, on the tables the night extends.
 """
 
 from __future__ import annotations
@@ -28,11 +30,12 @@ if TYPE_CHECKING:
     import duckdb
 
     from pipeline.engine.project import Project
+    from pipeline.ingest.formats import Layout
 
 
 @dataclass
 class Stage:
-    run: str  # full | nightly | floor
+    run: str  # full | nightly | floor | repeat
     stage: str
     seconds: float
     rows: int
@@ -68,7 +71,8 @@ class BenchResult:
     def ratios(self) -> dict[str, float]:
         full = self.seconds("full")
         return {
-            "models_over_floor": self.seconds("repeat", "models") / self.seconds("floor"),
+            "models_over_floor": self.seconds("repeat", "models") / self.seconds("floor", "models"),
+            "ingest_over_floor": self.seconds("full", "ingest") / self.seconds("floor", "ingest"),
             "nightly_over_full": self.seconds("nightly") / full,
             "checks_over_full": self.seconds("full", "checks") / full,
         }
@@ -86,6 +90,7 @@ class BenchResult:
             f"(peak {self.peak_bytes('full') / 2**30:.2f} GiB), "
             f"nightly {self.seconds('nightly'):.1f} s = {r['nightly_over_full']:.1%} of full, "
             f"models/floor {r['models_over_floor']:.3f}x, "
+            f"ingest/floor {r['ingest_over_floor']:.2f}x, "
             f"checks {r['checks_over_full']:.1%} of full"
         )
 
@@ -115,15 +120,16 @@ def run_bench(
     work = cache / "runs" / scale.key
     night1, night2, last_day = split_last_day(landing, work)
     database = work / "warehouse.duckdb"
-    for stale in (database, database.with_suffix(".duckdb.wal")):
-        stale.unlink(missing_ok=True)
-    shutil.rmtree(work / ".warehouse.duckdb.tmp", ignore_errors=True)
+    _remove_database(database)
     result = BenchResult(scale.name, scale.people, scale.days, last_day, memory_limit)
     project = load_project(settings.models_dir)
     with connect(database, memory_limit=memory_limit) as con:
         for run, landing_dir in (("full", night1), ("nightly", night2)):
             progress(f"{run}: ingest")
             _ingest(con, result, run, landing_dir, settings)
+            if run == "full":
+                progress("ingest floor")
+                ingest_floor(result, landing_dir, work / "floor.duckdb", memory_limit)
             progress(f"{run}: models")
             _models(con, result, run, project, settings)
             if run == "full":
@@ -146,6 +152,62 @@ def _ingest(
     with _timed(result, run, "ingest") as rows:
         loaded = ingest_landing(con, landing, settings)
         rows[0] = sum(r.rows_loaded for r in loaded)
+
+
+def ingest_floor(result: BenchResult, landing: Path, scratch: Path, memory_limit: str) -> None:
+    """The ingest floor: every file of `landing` read by DuckDB's own reader (CSV: the header
+    line the loader finds, all text; JSON: one object per row; Parquet as stored) into one table
+    per object of the scratch database `scratch`, deleted afterwards. It runs after the full
+    ingest, on files the page cache holds, so it is a lower bound."""
+    from pipeline.ingest.errors import FileRejected
+    from pipeline.ingest.formats import sniff
+    from pipeline.ingest.loader import discover
+    from pipeline.ingest.objects import find_object
+    from pipeline.warehouse import connect
+
+    readers: list[tuple[str, str]] = []
+    by_object: dict[tuple[str, str], list[Path]] = {}
+    for item in discover(landing):
+        by_object.setdefault((item.system, item.object), []).append(item.path)
+    for (system, name), paths in by_object.items():
+        obj = find_object(system, name)
+        try:
+            layout = sniff(paths[0], obj) if obj is not None else None
+        except FileRejected:
+            layout = None  # the loader rejects such a file unread: nothing to compare with
+        if layout is not None:
+            readers.append((f"{system}__{name}", _floor_reader(paths, layout)))
+    _remove_database(scratch)
+    try:
+        with (
+            _timed(result, "floor", "ingest") as rows,
+            connect(scratch, memory_limit=memory_limit) as con,
+        ):
+            for table, reader in readers:
+                con.execute(f'create table "{table}" as select * from {reader}')
+                counted = con.execute(f'select count(*) from "{table}"').fetchone()
+                rows[0] += int(counted[0]) if counted else 0
+    finally:
+        _remove_database(scratch)
+
+
+def _floor_reader(paths: list[Path], layout: Layout) -> str:
+    files = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+    if layout.kind == "csv":
+        delimiter = layout.delimiter.replace("'", "''")
+        return (
+            f"read_csv({files}, header = true, skip = {layout.header_index}, "
+            f"delim = '{delimiter}', all_varchar = true, ignore_errors = true)"
+        )
+    if layout.kind == "json":
+        return f"read_json_objects({files}, format = '{layout.json_format}')"
+    return f"read_parquet({files}, union_by_name = true)"
+
+
+def _remove_database(path: Path) -> None:
+    for stale in (path, path.with_name(path.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    shutil.rmtree(path.with_name(f".{path.name}.tmp"), ignore_errors=True)
 
 
 def _models(

@@ -1,10 +1,10 @@
-"""The benchmark's pieces: the night split and the ratios it reports."""
+"""The benchmark's pieces: the night split, the ingest floor and the ratios it reports."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.bench.run import BenchResult, Stage
+from pipeline.bench.run import BenchResult, Stage, ingest_floor
 from pipeline.bench.worlds import split_last_day
 
 
@@ -30,6 +30,7 @@ def test_ratios_compare_stages_measured_in_the_same_run() -> None:
     result = BenchResult("small", 10, 2, "2026-03-02", "1GB")
     result.stages = [
         Stage("full", "ingest", 6.0, 100, 1),
+        Stage("floor", "ingest", 4.0, 100, 1),
         Stage("full", "models", 3.0, 100, 1),
         Stage("full", "checks", 1.0, 10, 1),
         Stage("floor", "models", 2.5, 10, 1),
@@ -39,6 +40,7 @@ def test_ratios_compare_stages_measured_in_the_same_run() -> None:
     ]
     assert result.ratios == {
         "models_over_floor": 1.2,
+        "ingest_over_floor": 1.5,
         "nightly_over_full": 0.1,
         "checks_over_full": 0.1,
     }
@@ -52,3 +54,28 @@ def test_slowest_ranks_the_models_of_one_run_by_seconds() -> None:
         "nightly": {"stg_a": 9.0},
     }
     assert result.slowest("full", count=2) == [("fct_b", 3.0), ("mart_c", 2.0)]
+
+
+def test_the_ingest_floor_reads_every_landing_file_into_a_scratch_database(
+    tmp_path: Path,
+) -> None:
+    landing = tmp_path / "landing"
+    files = {
+        # a preamble line before the header, as Salesforce report exports have
+        "salesforce/Lead/Lead_2026-03-01.csv": "Report: leads\nId,Email\n00Q1,a@x\n00Q2,b@x\n",
+        "salesforce/Lead/Lead_2026-03-02.csv": "Report: leads\nId,Email\n00Q3,c@x\n",
+        "marketo/activity_types/activity_types.json": '[{"id": 1, "name": "Visit Webpage"}]',
+    }
+    for relative, text in files.items():
+        path = landing / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    result = BenchResult("small", 10, 2, "2026-03-02", "1GB")
+    scratch = tmp_path / "floor.duckdb"
+
+    ingest_floor(result, landing, scratch, "1GB")
+
+    (stage,) = result.stages
+    assert (stage.run, stage.stage, stage.rows) == ("floor", "ingest", 4)
+    assert stage.seconds > 0
+    assert not scratch.exists()
