@@ -156,36 +156,35 @@ def _ingest(
 
 def ingest_floor(result: BenchResult, landing: Path, scratch: Path, memory_limit: str) -> None:
     """The ingest floor: every file of `landing` read by DuckDB's own reader (CSV: the header
-    line the loader finds, all text; JSON: one object per row; Parquet as stored) into one table
-    per object of the scratch database `scratch`, deleted afterwards. It runs after the full
-    ingest, on files the page cache holds, so it is a lower bound."""
+    line the loader finds, all text; JSON: one object per row; Parquet as stored) into the
+    scratch database `scratch`, deleted afterwards: one table per object and layout, as the
+    loader scans them. It runs after the full ingest, on files the page cache holds, so it is a
+    lower bound."""
     from pipeline.ingest.errors import FileRejected
     from pipeline.ingest.formats import sniff
     from pipeline.ingest.loader import discover
     from pipeline.ingest.objects import find_object
     from pipeline.warehouse import connect
 
-    readers: list[tuple[str, str]] = []
-    by_object: dict[tuple[str, str], list[Path]] = {}
+    scans: dict[tuple[str, Layout], list[Path]] = {}
     for item in discover(landing):
-        by_object.setdefault((item.system, item.object), []).append(item.path)
-    for (system, name), paths in by_object.items():
-        obj = find_object(system, name)
+        obj = find_object(item.system, item.object)
         try:
-            layout = sniff(paths[0], obj) if obj is not None else None
+            layout = sniff(item.path, obj) if obj is not None else None
         except FileRejected:
             layout = None  # the loader rejects such a file unread: nothing to compare with
         if layout is not None:
-            readers.append((f"{system}__{name}", _floor_reader(paths, layout)))
+            scans.setdefault((f"{item.system}__{item.object}", layout), []).append(item.path)
     _remove_database(scratch)
     try:
         with (
             _timed(result, "floor", "ingest") as rows,
             connect(scratch, memory_limit=memory_limit) as con,
         ):
-            for table, reader in readers:
-                con.execute(f'create table "{table}" as select * from {reader}')
-                counted = con.execute(f'select count(*) from "{table}"').fetchone()
+            for index, ((name, layout), paths) in enumerate(scans.items()):
+                table = f'"{name}__{index}"'
+                con.execute(f"create table {table} as select * from {_floor_reader(paths, layout)}")
+                counted = con.execute(f"select count(*) from {table}").fetchone()
                 rows[0] += int(counted[0]) if counted else 0
     finally:
         _remove_database(scratch)

@@ -64,7 +64,9 @@ def test_the_ingest_floor_reads_every_landing_file_into_a_scratch_database(
         # a preamble line before the header, as Salesforce report exports have
         "salesforce/Lead/Lead_2026-03-01.csv": "Report: leads\nId,Email\n00Q1,a@x\n00Q2,b@x\n",
         "salesforce/Lead/Lead_2026-03-02.csv": "Report: leads\nId,Email\n00Q3,c@x\n",
-        "marketo/activity_types/activity_types.json": '[{"id": 1, "name": "Visit Webpage"}]',
+        # one object's files in two layouts: a JSON array, then one object per line
+        "marketo/activity_types/activity_types_1.json": '[{"id": 1, "name": "Visit Webpage"}]',
+        "marketo/activity_types/activity_types_2.json": '{"id": 2, "name": "Fill Out Form"}\n',
     }
     for relative, text in files.items():
         path = landing / relative
@@ -76,6 +78,6 @@ def test_the_ingest_floor_reads_every_landing_file_into_a_scratch_database(
     ingest_floor(result, landing, scratch, "1GB")
 
     (stage,) = result.stages
-    assert (stage.run, stage.stage, stage.rows) == ("floor", "ingest", 4)
+    assert (stage.run, stage.stage, stage.rows) == ("floor", "ingest", 5)
     assert stage.seconds > 0
     assert not scratch.exists()
