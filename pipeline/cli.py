@@ -240,9 +240,12 @@ def bench_cmd(
             f"{s.peak_bytes / 2**20:,.0f}",
         )  # fmt: skip
     console.print(table)
-    for run in ("full", "nightly"):
-        slowest = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in result.slowest(run))
-        console.print(f"slowest models ({run}): {slowest}")
+    for kind in ("models", "checks"):
+        for run in ("full", "nightly"):
+            slowest = result.slowest(run, kind=kind)
+            console.print(
+                f"slowest {kind} ({run}): " + ", ".join(f"{n} {sec:.1f} s" for n, sec in slowest)
+            )
     target = cache.resolve() / f"result-{scale}.json"
     target.write_text(result.to_json())
     console.print(f"JSON: {target}")

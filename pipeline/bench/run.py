@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pipeline.bench.memory import PeakMemory
 from pipeline.bench.worlds import Scale, split_last_day, world
@@ -58,10 +58,14 @@ class BenchResult:
     memory_limit: str
     stages: list[Stage] = field(default_factory=list)
     model_seconds: dict[str, dict[str, float]] = field(default_factory=dict)  # run -> model -> s
+    check_seconds: dict[str, dict[str, float]] = field(default_factory=dict)  # run -> check -> s
 
-    def slowest(self, run: str, count: int = 8) -> list[tuple[str, float]]:
-        """The models that dominate a run: where profiling starts."""
-        ranked = sorted(self.model_seconds.get(run, {}).items(), key=lambda m: -m[1])
+    def slowest(
+        self, run: str, count: int = 8, kind: Literal["models", "checks"] = "models"
+    ) -> list[tuple[str, float]]:
+        """The models (or checks) that dominate a run: where profiling starts."""
+        seconds = self.model_seconds if kind == "models" else self.check_seconds
+        ranked = sorted(seconds.get(run, {}).items(), key=lambda m: -m[1])
         return ranked[:count]
 
     def seconds(self, run: str, stage: str | None = None) -> float:
@@ -240,6 +244,7 @@ def _checks(
     con: duckdb.DuckDBPyConnection, result: BenchResult, run: str, project: Project
 ) -> None:
     from checks.gate import run_gate
+    from checks.registry import check_id
     from pipeline.engine.tests import run_tests
 
     with _timed(result, run, "checks") as rows:
@@ -250,6 +255,9 @@ def _checks(
         if not gate.passed:
             raise RuntimeError("the quality gate failed during the benchmark:\n" + gate.report())
         rows[0] = len(outcomes) + len(gate.outcomes)
+    seconds = {f"{t.test.model}:{t.test.name}": round(t.seconds, 3) for t in outcomes}
+    seconds |= {check_id(o.check): round(o.seconds, 3) for o in gate.outcomes}
+    result.check_seconds[run] = seconds
 
 
 def _publish(con: duckdb.DuckDBPyConnection, result: BenchResult, run: str, target: Path) -> None:

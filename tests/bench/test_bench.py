@@ -56,6 +56,19 @@ def test_slowest_ranks_the_models_of_one_run_by_seconds() -> None:
     assert result.slowest("full", count=2) == [("fct_b", 3.0), ("mart_c", 2.0)]
 
 
+def test_slowest_checks_rank_the_checks_of_one_run_apart_from_its_models() -> None:
+    result = BenchResult("small", 10, 2, "2026-03-02", "1GB")
+    result.model_seconds = {"nightly": {"fct_b": 5.0}}
+    result.check_seconds = {
+        "full": {"fct_b:unique_id": 4.0},
+        "nightly": {"fct_b:unique_id": 0.5, "dim_c:person_in_dim": 2.0},
+    }
+    assert result.slowest("nightly", kind="checks") == [
+        ("dim_c:person_in_dim", 2.0),
+        ("fct_b:unique_id", 0.5),
+    ]
+
+
 def test_the_ingest_floor_reads_every_landing_file_into_a_scratch_database(
     tmp_path: Path,
 ) -> None:
