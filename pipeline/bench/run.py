@@ -283,8 +283,7 @@ def _overhead(
     """The floor (the compiled SQL of every model run directly, in dependency order) against
     `mops models` on the same data, alternated and best of `repeats` each, so neither side
     gains from running second on a warm cache. Each pass ends with a checkpoint, so neither
-    pays for the tables the other replaced (DuckDB frees them at a checkpoint, which otherwise
-    falls inside whichever statement next fills the WAL)."""
+    pays for the tables the other replaced (DuckDB frees them only at a checkpoint)."""
     from pipeline.engine import build, select
     from pipeline.engine.compile import compile_model
     from pipeline.engine.materialize.relations import qualified
