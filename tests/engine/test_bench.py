@@ -3,6 +3,7 @@ SQL."""
 
 from __future__ import annotations
 
+import gc
 import time
 from pathlib import Path
 
@@ -24,21 +25,28 @@ def _parse_bare(models: Path) -> None:
 def test_load_and_plan_200_models_costs_under_2_5x_parsing_them(tmp_path: Path) -> None:
     # The issue's target is 1 s on the 2-core machine (0.30 s measured when it was met); that
     # machine's speed varies by up to 4x from day to day, so the test compares with parsing the
-    # same files in the same run (about 1.6-2.0x), best of three each, interleaved.
+    # same files in the same run: CPU seconds of this process (a wall clock shared with the other
+    # xdist worker charges the longer measurement more: 2.52x once in CI), best of five each,
+    # interleaved, with the garbage collector paused as timeit does.
     models = tmp_path / "models"
     write_project(models, 200)
     load_project(models)  # warm imports (sqlglot, jinja2) outside the timing
     engine, bare = [], []
-    for _ in range(3):
-        started = time.perf_counter()
-        project = load_project(models)
-        build_order(project, select(project))
-        engine.append(time.perf_counter() - started)
-        started = time.perf_counter()
-        _parse_bare(models)
-        bare.append(time.perf_counter() - started)
+    gc.disable()
+    try:
+        for _ in range(5):
+            started = time.process_time()
+            project = load_project(models)
+            build_order(project, select(project))
+            engine.append(time.process_time() - started)
+            started = time.process_time()
+            _parse_bare(models)
+            bare.append(time.process_time() - started)
+            gc.collect()
+    finally:
+        gc.enable()
     ratio = min(engine) / min(bare)
-    print(f"load + plan of 200 models: {min(engine):.3f} s = {ratio:.2f}x parsing them")
+    print(f"load + plan of 200 models: {min(engine):.3f} CPU s = {ratio:.2f}x parsing them")
     assert len(project.models) == 200
     assert ratio < 2.5
 
