@@ -94,17 +94,8 @@ named as (
         -- "Merge Leads" (32): the ids merged into this (surviving) lead, from the attribute
         -- "Merge Ids" (a JSON array or a comma-separated text, depending on the extract);
         -- may include the survivor itself, which consumers ignore.
-        case when activity_types.activity_type_name = 'Merge Leads' then
-            cast(
-                regexp_extract_all(
-                    coalesce(
-                        latest.attributes ->> 'Merge Ids',
-                        latest.attributes ->> 'Merge ids',
-                        latest.attributes ->> 'mergeIds'
-                    ),
-                    '[0-9]+'
-                ) as bigint []
-            )
+        case when activity_types.activity_type_name = 'Merge Leads'
+            then {{ marketo_merged_ids('latest.attributes') }}
         end as merged_lead_ids
     from latest
     left join activity_types
