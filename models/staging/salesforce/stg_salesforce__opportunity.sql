@@ -1,11 +1,23 @@
 -- Salesforce opportunities: latest delivered version per id (CDC), deleted dropped.
 -- Outcomes come from IsClosed/IsWon, never from stage names (customised per org).
+-- Incremental on opportunity_id, as stg_salesforce__lead: a night recomputes the CDC of the ids
+-- delivered in loads this model has not seen, over all their versions (as a view, each of its
+-- five readers recomputed the CDC of every opportunity).
+{{ config(
+    materialized='incremental',
+    unique_key='opportunity_id',
+    incremental_strategy='delete+insert',
+    **salesforce_cdc_hooks('stg_salesforce__opportunity', 'Opportunity', 'opportunity_id')
+) }}
 with source as (
     select * from {{ source('salesforce', 'Opportunity') }}
 ),
 
+{{ salesforce_versions('stg_salesforce__opportunity', 'source', source('meta', 'load_log'),
+    'Opportunity', is_incremental()) }}
+
 latest as (
-    select * from {{ latest_salesforce_versions('source') }} as versions
+    select * from {{ latest_salesforce_versions('versions') }} as latest_versions
 ),
 
 renamed as (
