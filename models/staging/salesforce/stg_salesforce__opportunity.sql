@@ -2,7 +2,7 @@
 -- Outcomes come from IsClosed/IsWon, never from stage names (customised per org).
 -- Incremental on opportunity_id, as stg_salesforce__lead: a night recomputes the CDC of the ids
 -- delivered in loads this model has not seen, over all their versions (as a view, each of its
--- five readers recomputed the CDC of every opportunity).
+-- four readers and its checks recomputed the CDC of every opportunity).
 {{ config(
     materialized='incremental',
     unique_key='opportunity_id',
