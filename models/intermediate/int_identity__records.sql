@@ -11,7 +11,7 @@
     incremental_strategy='delete+insert',
     pre_hook=[
         "{% if is_incremental() %}
-        create table if not exists meta.int_identity__records__loads (load_id varchar)
+        create table if not exists {{ seen_loads('int_identity__records') }} (load_id varchar)
         {% endif %}",
         "{% if is_incremental() %}
         create table if not exists meta.int_identity__records__role_mailboxes
@@ -19,7 +19,8 @@
         {% endif %}",
         "{% if is_incremental() %}
         create or replace table meta.int_identity__records__changed as
-        {{ record_changes(this, source('meta', 'load_log'), source('seeds', 'role_mailboxes'),
+        {{ record_changes(this, source('meta', 'load_log'), seen_loads('int_identity__records'),
+            source('seeds', 'role_mailboxes'),
             {'Contact': source('salesforce', 'Contact'), 'Lead': source('salesforce', 'Lead'),
              'Account': source('salesforce', 'Account'), 'leads': source('marketo', 'leads'),
              'activities': source('marketo', 'activities')},

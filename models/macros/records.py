@@ -13,7 +13,6 @@ entered or left role_mailboxes. A new load of activity types may rename a type t
 
 from __future__ import annotations
 
-SEEN_LOADS = "meta.int_identity__records__loads"
 SEEN_ROLE_MAILBOXES = "meta.int_identity__records__role_mailboxes"
 
 
@@ -35,6 +34,7 @@ def marketo_merged_ids(attributes: str) -> str:
 def record_changes(
     this: str,
     load_log: str,
+    seen: str,
     role_mailboxes: str,
     raw: dict[str, str],
     activity_types: str,
@@ -44,14 +44,15 @@ def record_changes(
 ) -> str:
     """A query of the (source_object, source_id) of the records to rebuild (module doc).
 
-    `raw` maps 'Contact', 'Lead', 'Account', 'leads' and 'activities' to their raw relations;
-    `contacts` and `marketo_leads` are the staged contacts and Marketo leads; `local_part` is
-    the SQL of the role-mailbox part of `email_normalised` (email_local_part)."""
+    `seen` is the table of the loads the model was built from (`seen_loads`); `raw` maps
+    'Contact', 'Lead', 'Account', 'leads' and 'activities' to their raw relations; `contacts`
+    and `marketo_leads` are the staged contacts and Marketo leads; `local_part` is the SQL of
+    the role-mailbox part of `email_normalised` (email_local_part)."""
     return f"""
 with new_loads as (
     select load_id, system, object
     from {load_log}
-    where load_id not in (select load_id from {SEEN_LOADS})
+    where load_id not in (select load_id from {seen})
 ),
 
 new_activities as (
@@ -150,7 +151,7 @@ def remember_record_inputs() -> list[str]:
     """Post-hooks (rendered at run time) that record the loads and role mailboxes a build of
     int_identity__records has seen."""
     return [
-        f"create or replace table {SEEN_LOADS} as "
+        "create or replace table {{ seen_loads('int_identity__records') }} as "
         "select load_id from {{ source('meta', 'load_log') }}",
         f"create or replace table {SEEN_ROLE_MAILBOXES} as "
         "select distinct lower(trim(local_part)) as local_part "
