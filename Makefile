@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint dev bench
+.PHONY: setup demo test test-busy lint dev bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,13 +22,19 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# The benchmark smoke runs before pytest so pytest's summary is the last line CI reads.
+# The benchmark smoke runs before pytest so pytest's summary is the last line CI reads. At the
+# small scale it reports its ratios against their targets without failing on them: a busy
+# machine may miss one (`make bench` enforces them). pytest's -ra lists every skip with its reason.
 test: lint
-	$(BIN)/mops bench --scale small
+	$(BIN)/mops bench --scale small --report-only
 	$(BIN)/pytest -n 2 -q
 
+# `make test` beside two CPU-bound processes (the acceptance of a machine-independent suite).
+test-busy:
+	.ci/busy-test
+
 bench: $(STAMP)
-	$(BIN)/mops bench --scale $(or $(SCALE),medium)
+	$(BIN)/mops bench --scale $(or $(SCALE),medium) --enforce
 
 # The Dagster UI and daemon on http://127.0.0.1:3000 (DAGSTER_HOME=dagster_home/).
 dev: $(STAMP)

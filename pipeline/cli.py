@@ -192,11 +192,34 @@ def models_cmd(
 def bench_engine_cmd(
     models: Annotated[int, typer.Option(help="Synthetic models to generate.")] = 200,
     rows: Annotated[int, typer.Option(help="Rows in the synthetic source table.")] = 20_000,
+    enforce: Annotated[
+        bool, typer.Option(help="Exit 1 when a ratio misses its target (default: report only).")
+    ] = False,
 ) -> None:
-    """Measure engine overhead: load+plan time, and build time vs. the compiled SQL alone."""
+    """Measure engine overhead: load+plan vs. bare sqlglot parsing, build vs. the compiled SQL."""
     from pipeline.engine.bench import run_bench
 
-    typer.echo(run_bench(models, rows=rows).summary())
+    report = run_bench(models, rows=rows)
+    typer.echo(report.summary())
+    _judge({"load_plan_over_parse": report.load_plan_ratio, "models_over_floor": report.ratio},
+           enforce)  # fmt: skip
+
+
+def _judge(ratios: dict[str, float], enforce: bool) -> None:
+    """Print each ratio against its target; with `enforce`, a missed target exits 1."""
+    from pipeline.bench.targets import judge, missed
+
+    verdicts = judge(ratios)
+    typer.echo("targets (" + ("enforced" if enforce else "report only") + "):")
+    for verdict in verdicts:
+        typer.echo(verdict.line())
+    if enforce and missed(verdicts):
+        typer.echo(
+            f"{len(missed(verdicts))} target(s) missed; compare with a run on a quiet machine "
+            "before looking for a slower code path",
+            err=True,
+        )
+        raise typer.Exit(1)
 
 
 @app.command("bench")
@@ -213,6 +236,14 @@ def bench_cmd(
     repeats: Annotated[
         int, typer.Option(min=1, help="Floor and repeat rounds (best of N each).")
     ] = 2,
+    enforce: Annotated[
+        bool | None,
+        typer.Option(
+            "--enforce/--report-only",
+            help="Exit 1 when a ratio misses its target (default: enforced at medium and "
+            "large, report only at small, the smoke test `make test` runs).",
+        ),
+    ] = None,
 ) -> None:
     """Benchmark the pipeline: full build, one nightly day and the DuckDB floor, per stage."""
     from rich.console import Console
@@ -250,6 +281,7 @@ def bench_cmd(
     target.write_text(result.to_json())
     console.print(f"JSON: {target}")
     print(result.summary())
+    _judge(result.ratios, scale != "small" if enforce is None else enforce)
 
 
 @app.command()

@@ -10,7 +10,8 @@ import pytest
 
 from pipeline.warehouse import connect
 
-REAL_EXPORTS = Path(__file__).resolve().parents[2] / "shared" / "real_exports"
+# genuine public export files, shipped with their licences (see its README.md)
+REAL_EXPORTS = Path(__file__).resolve().parent / "fixtures" / "real_exports"
 
 
 @pytest.fixture

@@ -11,21 +11,20 @@ quarantine or load log). After the full build's models, the models floor (the sa
 of every model executed directly on the same connection in dependency order, no framework around
 it) and `mops models --full-refresh` again, alternated, best of two each: `repeat / floor` is the
 overhead ratio. The full build's checks and publish come after them, on the tables the night
-extends.
+extends. Last, two probes of fixed size: `mops generate` against DuckDB reading the files it
+wrote, and the engine's load + plan against bare sqlglot parsing (`pipeline/bench/probes.py`).
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from pipeline.bench.memory import PeakMemory
+from pipeline.bench.floors import ingest_floor, remove_database
+from pipeline.bench.probes import engine_probe, generator_probe
+from pipeline.bench.result import BenchResult, Stage, timed
 from pipeline.bench.worlds import Scale, split_last_day, world
 from pipeline.settings import Settings
 
@@ -33,82 +32,6 @@ if TYPE_CHECKING:
     import duckdb
 
     from pipeline.engine.project import Project
-    from pipeline.ingest.formats import Layout
-
-
-@dataclass
-class Stage:
-    run: str  # full | nightly | floor | repeat
-    stage: str
-    seconds: float
-    rows: int
-    peak_bytes: int
-
-    @property
-    def rows_per_second(self) -> float:
-        return self.rows / self.seconds if self.seconds else 0.0
-
-
-@dataclass
-class BenchResult:
-    scale: str
-    people: int
-    days: int
-    nightly_day: str
-    memory_limit: str
-    stages: list[Stage] = field(default_factory=list)
-    model_seconds: dict[str, dict[str, float]] = field(default_factory=dict)  # run -> model -> s
-    check_seconds: dict[str, dict[str, float]] = field(default_factory=dict)  # run -> check -> s
-
-    def slowest(
-        self, run: str, count: int = 8, kind: Literal["models", "checks"] = "models"
-    ) -> list[tuple[str, float]]:
-        """The models (or checks) that dominate a run: where profiling starts."""
-        seconds = self.model_seconds if kind == "models" else self.check_seconds
-        ranked = sorted(seconds.get(run, {}).items(), key=lambda m: -m[1])
-        return ranked[:count]
-
-    def seconds(self, run: str, stage: str | None = None) -> float:
-        return sum(s.seconds for s in self.stages if s.run == run and stage in (None, s.stage))
-
-    def peak_bytes(self, run: str) -> int:
-        return max((s.peak_bytes for s in self.stages if s.run == run), default=0)
-
-    @property
-    def ratios(self) -> dict[str, float]:
-        full = self.seconds("full")
-        return {
-            "models_over_floor": self.seconds("repeat", "models") / self.seconds("floor", "models"),
-            "ingest_over_floor": self.seconds("full", "ingest") / self.seconds("floor", "ingest"),
-            "nightly_over_full": self.seconds("nightly") / full,
-            "checks_over_full": self.seconds("full", "checks") / full,
-        }
-
-    def to_json(self) -> str:
-        data = asdict(self)
-        data["ratios"] = self.ratios
-        data["totals"] = {run: self.seconds(run) for run in ("full", "nightly", "floor")}
-        return json.dumps(data, indent=2)
-
-    def summary(self) -> str:
-        r = self.ratios
-        return (
-            f"bench {self.scale}: full {self.seconds('full'):.1f} s "
-            f"(peak {self.peak_bytes('full') / 2**30:.2f} GiB), "
-            f"nightly {self.seconds('nightly'):.1f} s = {r['nightly_over_full']:.1%} of full, "
-            f"models/floor {r['models_over_floor']:.3f}x, "
-            f"ingest/floor {r['ingest_over_floor']:.2f}x, "
-            f"checks {r['checks_over_full']:.1%} of full"
-        )
-
-
-@contextmanager
-def _timed(result: BenchResult, run: str, stage: str) -> Iterator[list[int]]:
-    rows = [0]
-    started = time.perf_counter()
-    with PeakMemory() as peak:
-        yield rows
-    result.stages.append(Stage(run, stage, time.perf_counter() - started, rows[0], peak.bytes))
 
 
 def run_bench(
@@ -127,7 +50,7 @@ def run_bench(
     work = cache / "runs" / scale.key
     night1, night2, last_day = split_last_day(landing, work)
     database = work / "warehouse.duckdb"
-    _remove_database(database)
+    remove_database(database)
     result = BenchResult(scale.name, scale.people, scale.days, last_day, memory_limit)
     project = load_project(settings.models_dir)
     for run, landing_dir in (("full", night1), ("nightly", night2)):
@@ -151,6 +74,10 @@ def run_bench(
             _publish(con, result, run, work / "marts.duckdb")
             progress(f"{run}: checkpoint")
             _close(con, result, run)
+    progress("probes: generator")
+    generator_probe(result, work, memory_limit)
+    progress("probes: engine load + plan")
+    engine_probe(result)
     return result
 
 
@@ -159,64 +86,9 @@ def _ingest(
 ) -> None:
     from pipeline.ingest.loader import ingest_landing
 
-    with _timed(result, run, "ingest") as rows:
+    with timed(result, run, "ingest") as rows:
         loaded = ingest_landing(con, landing, settings)
         rows[0] = sum(r.rows_loaded for r in loaded)
-
-
-def ingest_floor(result: BenchResult, landing: Path, scratch: Path, memory_limit: str) -> None:
-    """The ingest floor: every file of `landing` read by DuckDB's own reader (CSV: the header
-    line the loader finds, all text; JSON: one object per row; Parquet as stored) into the
-    scratch database `scratch`, deleted afterwards: one table per object and layout, as the
-    loader scans them. It runs after the full ingest, on files the page cache holds, so it is a
-    lower bound."""
-    from pipeline.ingest.errors import FileRejected
-    from pipeline.ingest.formats import sniff
-    from pipeline.ingest.loader import discover
-    from pipeline.ingest.objects import find_object
-    from pipeline.warehouse import connect
-
-    scans: dict[tuple[str, Layout], list[Path]] = {}
-    for item in discover(landing):
-        obj = find_object(item.system, item.object)
-        try:
-            layout = sniff(item.path, obj) if obj is not None else None
-        except FileRejected:
-            layout = None  # the loader rejects such a file unread: nothing to compare with
-        if layout is not None:
-            scans.setdefault((f"{item.system}__{item.object}", layout), []).append(item.path)
-    _remove_database(scratch)
-    try:
-        with (
-            _timed(result, "floor", "ingest") as rows,
-            connect(scratch, memory_limit=memory_limit) as con,
-        ):
-            for index, ((name, layout), paths) in enumerate(scans.items()):
-                table = f'"{name}__{index}"'
-                con.execute(f"create table {table} as select * from {_floor_reader(paths, layout)}")
-                counted = con.execute(f"select count(*) from {table}").fetchone()
-                rows[0] += int(counted[0]) if counted else 0
-    finally:
-        _remove_database(scratch)
-
-
-def _floor_reader(paths: list[Path], layout: Layout) -> str:
-    files = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
-    if layout.kind == "csv":
-        delimiter = layout.delimiter.replace("'", "''")
-        return (
-            f"read_csv({files}, header = true, skip = {layout.header_index}, "
-            f"delim = '{delimiter}', all_varchar = true, ignore_errors = true)"
-        )
-    if layout.kind == "json":
-        return f"read_json_objects({files}, format = '{layout.json_format}')"
-    return f"read_parquet({files}, union_by_name = true)"
-
-
-def _remove_database(path: Path) -> None:
-    for stale in (path, path.with_name(path.name + ".wal")):
-        stale.unlink(missing_ok=True)
-    shutil.rmtree(path.with_name(f".{path.name}.tmp"), ignore_errors=True)
 
 
 def _models(
@@ -229,9 +101,9 @@ def _models(
     from pipeline.engine import build, select
     from pipeline.seeds import load_seeds
 
-    with _timed(result, run, "seeds") as rows:
+    with timed(result, run, "seeds") as rows:
         rows[0] = len(load_seeds(con, settings.seeds_dir))
-    with _timed(result, run, "models") as rows:
+    with timed(result, run, "models") as rows:
         built = build(con, project, select(project), run_tests=False)
         failed = [f"{r.name}: {r.message}" for r in built if not r.ok]
         if failed:
@@ -247,7 +119,7 @@ def _checks(
     from checks.registry import check_id
     from pipeline.engine.tests import run_tests
 
-    with _timed(result, run, "checks") as rows:
+    with timed(result, run, "checks") as rows:
         outcomes = [
             t for name in project.models for t in run_tests(con, project, project.tests_of(name))
         ]
@@ -263,7 +135,7 @@ def _checks(
 def _publish(con: duckdb.DuckDBPyConnection, result: BenchResult, run: str, target: Path) -> None:
     from pipeline.publish import publish
 
-    with _timed(result, run, "publish") as rows:
+    with timed(result, run, "publish") as rows:
         published = publish(con, target, run_id=f"bench-{run}")
         rows[0] = sum(published.row_counts.values())
 
@@ -272,7 +144,7 @@ def _close(con: duckdb.DuckDBPyConnection, result: BenchResult, run: str) -> Non
     """A run ends by closing its connection: DuckDB writes what the run left in the WAL to the
     database file and frees the run's memory. Timed as the run's checkpoint, so neither run pays
     the other's debt; the next run opens its own connection, as every Dagster run does."""
-    with _timed(result, run, "checkpoint"):
+    with timed(result, run, "checkpoint"):
         con.execute("checkpoint")
         con.close()
 
@@ -294,7 +166,7 @@ def _overhead(
     floor: list[Stage] = []
     repeat: list[Stage] = []
     for _ in range(repeats):
-        with _timed(result, "floor", "models") as rows:
+        with timed(result, "floor", "models") as rows:
             for model, sql in compiled:
                 kind = "view" if model.materialized == "view" else "table"
                 relation = qualified(model.schema, model.name)
@@ -302,7 +174,7 @@ def _overhead(
             con.execute("checkpoint")
             rows[0] = len(compiled)
         floor.append(result.stages.pop())
-        with _timed(result, "repeat", "models") as rows:
+        with timed(result, "repeat", "models") as rows:
             built = build(con, project, names, full_refresh=True, run_tests=False)
             con.execute("checkpoint")
             rows[0] = sum(r.rows or 0 for r in built)

@@ -1,10 +1,9 @@
-"""The genuine export files in ../shared/real_exports load completely and read right."""
+"""The genuine export files in tests/fixtures/real_exports load completely and read right."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import os
 from decimal import Decimal
 
 import duckdb
@@ -12,11 +11,6 @@ import pytest
 
 from tests.conftest import REAL_EXPORTS
 from tests.ingest.helpers import one, rows, run_ingest
-
-# In CI shared/ sits beside the clone and these must run; elsewhere they skip without it.
-pytestmark = pytest.mark.skipif(
-    not REAL_EXPORTS.is_dir() and not os.environ.get("CI"), reason="shared/real_exports not found"
-)
 
 
 @pytest.mark.parametrize(
