@@ -86,7 +86,7 @@ def test_dates(text: str, expected: dt.date | None) -> None:
         ("12.5", Decimal("12.5")),
         ("1,234.56", Decimal("1234.56")),
         (" 7 ", Decimal("7")),
-        ("1,5", Decimal("15")),  # a thousands separator, as the general reading reads it
+        ("1,5", None),  # not a `.`-decimal amount: `,` groups three digits
         ("twelve", None),
     ],
 )
