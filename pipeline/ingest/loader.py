@@ -319,9 +319,9 @@ def ensure_table(con: duckdb.DuckDBPyConnection, obj: SourceObject) -> None:
     body = ", ".join(f"{_ident(n)} {t}" for n, t in columns)
     con.execute(f"create table if not exists {obj.qualified_table} ({body})")
     present = {
-        row[0]
+        str(row[0]): str(row[1])
         for row in con.execute(
-            "select column_name from information_schema.columns "
+            "select column_name, data_type from information_schema.columns "
             "where table_schema = 'raw' and table_name = ?",
             [obj.table],
         ).fetchall()
@@ -329,6 +329,12 @@ def ensure_table(con: duckdb.DuckDBPyConnection, obj: SourceObject) -> None:
     for name, sql_type in columns:
         if name not in present:  # the contract grew a column since this table was made
             con.execute(f"alter table {obj.qualified_table} add column {_ident(name)} {sql_type}")
+        elif sql_type.startswith("decimal") and present[name] == "DECIMAL(18,4)":
+            # Tables made before decimals kept six places: widen, never round on insert.
+            con.execute(
+                f"alter table {obj.qualified_table} alter column {_ident(name)} "
+                f"set data type {sql_type}"
+            )
 
 
 @dataclass(frozen=True)
@@ -391,10 +397,10 @@ def _typed_select(
                     f"'reason': {quote(f'cannot read as {column.type}')}, 'value': {raw}}} end"
                 )
         if column.type in ("text", "id"):
-            checks.append(parsing.control_character_error(raw, column.name))
+            checks.append(parsing.nul_error(raw, column.name))
         if column.required:
             checks.append(
-                f"case when {raw} is null or trim({raw}) = '' then "
+                f"case when {parsing.blank(raw)} then "
                 f"{{'column': {quote(column.name)}, "
                 f"'reason': 'required value is missing', 'value': {raw}}} end"
             )
@@ -406,10 +412,10 @@ def _typed_select(
     values = []
     if obj.unpivot:
         _, _, kind = obj.unpivot
-        order, separator = conventions.date_order, conventions.decimal_separator
+        separator = conventions.decimal_separator
         for header, index in mapping.extras:
-            raw = f"r{index}"
-            value = parsing.typed(raw, kind, tz, order, separator)
+            raw, value = f"r{index}", f"u{index}"
+            typed.append(f"{parsing.read_plain_number(raw, separator, kind)} as {value}")
             values.append(f"{{'key': {quote(header.strip())}, 'value': {value}}}")
             checks.append(
                 f"case when {raw} is not null and {value} is null then "
