@@ -113,12 +113,15 @@ def _plain_evidence(column: Spelled) -> str:
     return f"{column.name} <> trunc({column.name})"
 
 
-def _count_sql(columns: Sequence[Spelled]) -> str:
+def _count_sql(columns: Sequence[Spelled], waiting: bool) -> str:
+    """Per file: values read, and when texts wait (`waiting`), how they are spelled."""
     aggregates = []
     for n, column in enumerate(columns):
         aggregates.append(f"count({column.name}) as c{n}_read")
-        aggregates.append(f"count_if({_plain_evidence(column)}) as c{n}_plain")
         aggregates.append(f"count({column.text}) as c{n}_deferred")
+        if not waiting:
+            continue
+        aggregates.append(f"count_if({_plain_evidence(column)}) as c{n}_plain")
         for key, condition in _classes(column).items():
             aggregates.append(f"count_if({column.text} is not null and {condition}) as c{n}_{key}")
     return f"select _path, {', '.join(aggregates)} from _typed group by _path"
@@ -282,17 +285,27 @@ def settle(
     formats per file path (column label -> record)."""
     if not columns:
         return {}
-    cursor = con.execute(_count_sql(columns))
+    # Nearly every file is read by the plain casts alone: then counting values is enough.
+    cursor = con.execute(_count_sql(columns, waiting=False))
+    names = [d[0] for d in cursor.description or []]
+    counted = cursor.fetchall()
+    deferred = [i for i, name in enumerate(names) if name.endswith("_deferred")]
+    waiting_texts = any(row[i] for row in counted for i in deferred)
+    if waiting_texts:
+        cursor = con.execute(_count_sql(columns, waiting=True))
+        counted = cursor.fetchall()
     names = [d[0] for d in cursor.description or []]
     formats: dict[str, dict[str, Any]] = {}
     decisions: list[dict[Decision, list[str]]] = [{} for _ in columns]
     waiting = False
-    for row in cursor.fetchall():
+    for row in counted:
         found = dict(zip(names, row, strict=True))
         path = str(found["_path"])
         for n, column in enumerate(columns):
             keys = _DATE_COUNTS if column.kind in DATE_KINDS else _AMOUNT_COUNTS
             counts = {k: int(found.get(f"c{n}_{k}") or 0) for k in keys}
+            if not waiting_texts:
+                counts["plain"] = counts["read"]
             if not counts["read"] and not counts["deferred"]:
                 continue
             decision = decide(column.kind, counts, conventions)
