@@ -13,7 +13,9 @@ import pandera.polars as pa
 import polars as pl
 from pandera.api.polars.types import PolarsData
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$"
+from pipeline.emails import EMAIL_PATTERN as ADDRESS
+
+EMAIL_PATTERN = rf"^{ADDRESS}$"
 CURRENCY_PATTERN = r"^[A-Z]{3}$"
 ATTRIBUTION_MODELS = ["first_touch", "last_touch", "linear", "position_based", "time_decay"]
 LIFECYCLE = ["lead_at", "mql_at", "sql_at", "opportunity_at", "customer_at"]

@@ -8,6 +8,7 @@
 | `MOPS_MODELS_DIR`    | `models`                        |
 | `MOPS_REPORT_TIMEZONE` | `UTC` (zone of report-style `MM/DD/YY hh:mm AM` timestamps) |
 | `MOPS_MEMORY_LIMIT`  | DuckDB's default (80% of RAM)   |
+| `MOPS_INGEST_SETTINGS` | `ingest.yml` (date order, decimal separator per object) |
 | `DAGSTER_HOME`       | `dagster_home`                  |
 
 Relative paths resolve against the project root (the folder holding `pyproject.toml`).
@@ -37,6 +38,7 @@ class Settings:
     report_timezone: str = "UTC"
     memory_limit: str | None = None
     seeds_dir: Path = field(default=PROJECT_ROOT / "seeds")
+    ingest_settings: Path = field(default=PROJECT_ROOT / "ingest.yml")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -48,4 +50,5 @@ class Settings:
             dagster_home=_path("DAGSTER_HOME", "dagster_home"),
             report_timezone=os.environ.get("MOPS_REPORT_TIMEZONE") or "UTC",
             memory_limit=os.environ.get("MOPS_MEMORY_LIMIT") or None,
+            ingest_settings=_path("MOPS_INGEST_SETTINGS", "ingest.yml"),
         )

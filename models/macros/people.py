@@ -15,6 +15,8 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
+from pipeline.emails import EMAIL_PATTERN, MAX_LENGTH, MAX_LOCAL_LENGTH
+
 
 @cache
 def _compatibility_map() -> tuple[str, str]:
@@ -49,9 +51,14 @@ def normalise_email(column: str) -> str:
 
 
 def is_valid_email(normalised: str) -> str:
-    """SQL: true when a normalised email has one `@`, a non-empty local part and a dotted
-    domain, and no whitespace; false when null."""
-    return f"coalesce(regexp_full_match({normalised}, '[^@\\s]+@[^@\\s.]+(\\.[^@\\s.]+)+'), false)"
+    """SQL: true when a normalised email follows the address syntax (`pipeline/emails.py`):
+    a dot-atom local part of at most 64 characters, a domain of LDH or internationalised labels
+    with a dot, 254 characters at most; false when null."""
+    return (
+        f"coalesce(regexp_full_match({normalised}, {_literal(EMAIL_PATTERN)}) "
+        f"and length({normalised}) <= {MAX_LENGTH} "
+        f"and length(split_part({normalised}, '@', 1)) <= {MAX_LOCAL_LENGTH}, false)"
+    )
 
 
 def email_local_part(normalised: str) -> str:

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.ingest import parsing
+from pipeline.ingest import parsing, spellings
+from pipeline.ingest.conventions import ConventionBook, Conventions, load_conventions
 from pipeline.ingest.errors import FileRejected, IngestError
 from pipeline.ingest.formats import (
     Layout,
@@ -32,6 +33,7 @@ from pipeline.ingest.formats import (
 )
 from pipeline.ingest.objects import OBJECTS, SourceObject, find_object, snake_case
 from pipeline.ingest.parsing import SQL_TYPES, quote
+from pipeline.ingest.spellings import Spelled
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
@@ -57,7 +59,8 @@ create table if not exists meta.load_log (
     error varchar,
     seconds double,
     loaded_at timestamp not null,
-    modified_ns bigint
+    modified_ns bigint,
+    formats json
 );
 create table if not exists meta.quarantine (
     load_id varchar not null,
@@ -107,6 +110,8 @@ def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(META_DDL)
     # Warehouses made before the quick check kept no modification time.
     con.execute("alter table meta.load_log add column if not exists modified_ns bigint")
+    # ... and before the detected spellings of dates and amounts.
+    con.execute("alter table meta.load_log add column if not exists formats json")
     con.execute(parsing.SFID18_MACRO)
 
 
@@ -146,7 +151,7 @@ def ingest_landing(
     settings = settings or Settings.from_env()
     chosen = OBJECTS if objects is None else tuple(objects)
     ensure_meta(con)
-    tz = settings.report_timezone
+    rules = load_conventions(settings.ingest_settings, settings.report_timezone)
     seen = _seen_hashes(con, retry_rejected)
     logged = _seen_fingerprints(con, retry_rejected)
     results: dict[Path, FileResult] = {}
@@ -175,7 +180,7 @@ def ingest_landing(
         obj = find_object(system, name)
         assert obj is not None
         for batch in _batches(items):
-            for result in _load_batch_or_each(con, obj, batch, tz):
+            for result in _load_batch_or_each(con, obj, batch, rules):
                 results[Path(result.path_on_disk)] = result.result
     for obj in chosen:
         ensure_table(con, obj)  # an object with no delivery yet is an empty table, not a gap
@@ -246,27 +251,27 @@ def sha256_of(path: Path) -> str:
 
 
 def _load_batch_or_each(
-    con: duckdb.DuckDBPyConnection, obj: SourceObject, batch: list[_Pending], tz: str
+    con: duckdb.DuckDBPyConnection, obj: SourceObject, batch: list[_Pending], rules: ConventionBook
 ) -> list[_Outcome]:
     try:
-        return _load_batch(con, obj, batch, tz)
+        return _load_batch(con, obj, batch, rules)
     except Exception as error:
         if len(batch) > 1:
-            return [o for one in batch for o in _load_batch_or_each(con, obj, [one], tz)]
+            return [o for one in batch for o in _load_batch_or_each(con, obj, [one], rules)]
         item, digest = batch[0].item, batch[0].digest
         reason = f"cannot be read: {first_line(error)}"
         return [_Outcome(str(item.path), _log_rejection(con, item, digest, reason))]
 
 
 def _load_batch(
-    con: duckdb.DuckDBPyConnection, obj: SourceObject, batch: list[_Pending], tz: str
+    con: duckdb.DuckDBPyConnection, obj: SourceObject, batch: list[_Pending], rules: ConventionBook
 ) -> list[_Outcome]:
     started = time.perf_counter()
     con.execute("begin transaction")
     try:
         read = register_source(con, [p.item.path for p in batch], batch[0].layout)
         ensure_table(con, obj)
-        outcomes = _load_rows(con, obj, batch, read, tz, started)
+        outcomes = _load_rows(con, obj, batch, read, rules, started)
         con.execute("commit")
         return outcomes
     except BaseException:
@@ -279,7 +284,7 @@ def _log_rejection(
 ) -> FileResult:
     con.execute(
         "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, [], 'rejected', ?, 0, "
-        "now()::timestamp, ?)",
+        "now()::timestamp, ?, null)",
         [
             uuid.uuid4().hex,
             item.system,
@@ -293,6 +298,10 @@ def _log_rejection(
         ],
     )
     return FileResult(item.system, item.object, item.relative_path, "rejected", error=reason)
+
+
+def _sql_text(text: str | None) -> str:
+    return "null::varchar" if text is None else quote(text)
 
 
 def _ident(name: str) -> str:
@@ -310,9 +319,9 @@ def ensure_table(con: duckdb.DuckDBPyConnection, obj: SourceObject) -> None:
     body = ", ".join(f"{_ident(n)} {t}" for n, t in columns)
     con.execute(f"create table if not exists {obj.qualified_table} ({body})")
     present = {
-        row[0]
+        str(row[0]): str(row[1])
         for row in con.execute(
-            "select column_name from information_schema.columns "
+            "select column_name, data_type from information_schema.columns "
             "where table_schema = 'raw' and table_name = ?",
             [obj.table],
         ).fetchall()
@@ -320,6 +329,12 @@ def ensure_table(con: duckdb.DuckDBPyConnection, obj: SourceObject) -> None:
     for name, sql_type in columns:
         if name not in present:  # the contract grew a column since this table was made
             con.execute(f"alter table {obj.qualified_table} add column {_ident(name)} {sql_type}")
+        elif sql_type.startswith("decimal") and present[name] == "DECIMAL(18,4)":
+            # Tables made before decimals kept six places: widen, never round on insert.
+            con.execute(
+                f"alter table {obj.qualified_table} alter column {_ident(name)} "
+                f"set data type {sql_type}"
+            )
 
 
 @dataclass(frozen=True)
@@ -344,43 +359,66 @@ def _map_headers(obj: SourceObject, headers: list[str]) -> _Mapping:
     return _Mapping(columns, extras)
 
 
-def _typed_select(obj: SourceObject, mapping: _Mapping, read: SourceRead, tz: str) -> str:
-    """One pass over `_src`: typed columns, the list of errors per row, raw text of bad rows."""
+def _typed_select(
+    obj: SourceObject, mapping: _Mapping, read: SourceRead, conventions: Conventions
+) -> tuple[str, list[Spelled]]:
+    """One pass over `_src`: typed columns, the list of errors per row, raw text of bad rows,
+    and the text of values whose reading waits for their file's spelling (`spellings.settle`)."""
     headers = read.headers
+    tz = conventions.report_timezone
     nulled = [
         f"f{i} as r{i}" if read.reader_reads_nulls else f"{parsing.null_if_empty(f'f{i}')} as r{i}"
         for i in range(len(headers))
     ]
     typed = []
     checks = []
+    spelled: list[Spelled] = []
     for column in obj.columns:
+        name = _ident(column.name)
         index = mapping.columns.get(column.name)
         if index is None:
-            typed.append(f"null::{SQL_TYPES[column.type]} as {_ident(column.name)}")
+            typed.append(f"null::{SQL_TYPES[column.type]} as {name}")
             continue
         raw = f"r{index}"
-        typed.append(f"{parsing.typed(raw, column.type, tz)} as {_ident(column.name)}")
-        if column.type != "text":
-            checks.append(
-                f"case when {raw} is not null and {_ident(column.name)} is null then "
-                f"{{'column': {quote(column.name)}, "
-                f"'reason': {quote(f'cannot read as {column.type}')}, 'value': {raw}}} end"
-            )
+        if column.type in parsing.SPELLED_KINDS:
+            typed.append(f"{parsing.plain_reading(raw, column.type)} as {name}")
+            text = f"_v{len(spelled)}"
+            spelled.append(Spelled(name, column.name, column.type, text))
+            if column.type in spellings.DATE_KINDS:
+                checks.append(
+                    spellings.window_error(name, column.name, column.type, conventions, raw)
+                )
+        else:
+            typed.append(f"{parsing.typed(raw, column.type, tz)} as {name}")
+            if column.type != "text":
+                checks.append(
+                    f"case when {raw} is not null and {name} is null then "
+                    f"{{'column': {quote(column.name)}, "
+                    f"'reason': {quote(f'cannot read as {column.type}')}, 'value': {raw}}} end"
+                )
+        if column.type in ("text", "id"):
+            checks.append(parsing.nul_error(raw, column.name))
         if column.required:
             checks.append(
-                f"case when {raw} is null then {{'column': {quote(column.name)}, "
-                f"'reason': 'required value is missing', 'value': null::varchar}} end"
+                f"case when {parsing.blank(raw)} then "
+                f"{{'column': {quote(column.name)}, "
+                f"'reason': 'required value is missing', 'value': {raw}}} end"
             )
+    waiting = [
+        f"case when {s.name} is null then nullif(trim(r{mapping.columns[s.label]}), '') end "
+        f"as {s.text}"
+        for s in spelled
+    ]
     values = []
     if obj.unpivot:
         _, _, kind = obj.unpivot
+        separator = conventions.decimal_separator
         for header, index in mapping.extras:
-            raw = f"r{index}"
-            values.append(
-                f"{{'key': {quote(header.strip())}, 'value': {parsing.typed(raw, kind, tz)}}}"
-            )
+            raw, value = f"r{index}", f"u{index}"
+            typed.append(f"{parsing.read_plain_number(raw, separator, kind)} as {value}")
+            values.append(f"{{'key': {quote(header.strip())}, 'value': {value}}}")
             checks.append(
-                f"case when {raw} is not null and {parsing.typed(raw, kind, tz)} is null then "
+                f"case when {raw} is not null and {value} is null then "
                 f"{{'column': {quote(header.strip())}, "
                 f"'reason': {quote(f'cannot read as {kind}')}, 'value': {raw}}} end"
             )
@@ -392,16 +430,20 @@ def _typed_select(obj: SourceObject, mapping: _Mapping, read: SourceRead, tz: st
         if obj.unpivot
         else ""
     )
-    return f"""
+    keep_raw = " or ".join(["len(_errors) > 0"] + [f"{s.text} is not null" for s in spelled])
+    return (
+        f"""
         with nulled as (select _path, {", ".join(nulled)} from _src),
         typed as (select *, {", ".join(typed)} from nulled),
-        checked as (select *, {errors} as _errors from typed)
+        checked as (select *, {", ".join([f"{errors} as _errors", *waiting])} from typed)
         select _path, {", ".join(_ident(c.name) for c in obj.columns)}, _errors,
-               case when len(_errors) > 0 then json_object({raw_pairs})::varchar end as _raw,
+               case when {keep_raw} then json_object({raw_pairs})::varchar end as _raw,
                {f"json_object({extra_pairs})" if extra_pairs else "null::json"} as _extra
-               {unpivoted}
+               {unpivoted}{"".join(f", {s.text}" for s in spelled)}
         from checked
-    """
+    """,
+        spelled,
+    )
 
 
 @contextmanager
@@ -421,25 +463,27 @@ def _load_rows(
     obj: SourceObject,
     batch: list[_Pending],
     read: SourceRead,
-    tz: str,
+    rules: ConventionBook,
     started: float,
 ) -> list[_Outcome]:
     mapping = _map_headers(obj, read.headers)
+    conventions = rules.for_object(obj.system, obj.name)
+    select, spelled = _typed_select(obj, mapping, read, conventions)
     with _lazy_fallbacks(con):
-        con.execute(
-            f"create or replace temp table _typed as {_typed_select(obj, mapping, read, tz)}"
-        )
+        con.execute(f"create or replace temp table _typed as {select}")
+    formats = spellings.settle(con, spelled, conventions)
     skipped = finish_read(con, read)
     # One VALUES list, not one statement per file: a batch may hold a thousand daily files.
     values = ", ".join(
         f"({quote(str(p.item.path))}, {quote(p.item.relative_path)}, {quote(uuid.uuid4().hex)}, "
         f"{quote(p.digest)}, {p.item.size}, {p.item.modified_ns}, "
-        f"{p.layout.header_index + skipped.get(str(p.item.path), 0)})"
+        f"{p.layout.header_index + skipped.get(str(p.item.path), 0)}, "
+        f"{_sql_text(spellings.formats_json(formats, str(p.item.path)))})"
         for p in batch
     )
     con.execute(
         "create or replace temp table _batch as select * from (values "
-        f"{values}) t(path, relative, load_id, sha256, bytes, modified_ns, lines_skipped)"
+        f"{values}) t(path, relative, load_id, sha256, bytes, modified_ns, lines_skipped, formats)"
     )
     # Rows inserted in this transaction have row ids from a large offset, in insertion order,
     # so a record's ordinal in its file is its row id minus the first row id of that file.
@@ -506,7 +550,7 @@ def _load_rows(
         select b.load_id, {where}, b.relative, b.sha256, b.bytes, {quote(read.layout.kind)},
                coalesce(f.total, 0) + coalesce(r.n, 0), coalesce(f.good, 0),
                coalesce(f.total - f.good, 0) + coalesce(r.n, 0), b.lines_skipped, {extras},
-               'loaded', null, {seconds}, now()::timestamp, b.modified_ns
+               'loaded', null, {seconds}, now()::timestamp, b.modified_ns, b.formats::json
         from _batch b
         left join _files f on f._path = b.path
         left join {rejects} r on r._path = b.path

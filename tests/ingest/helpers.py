@@ -13,9 +13,18 @@ from pipeline.settings import Settings
 
 
 def run_ingest(
-    con: duckdb.DuckDBPyConnection, landing: Path, report_timezone: str = "UTC"
+    con: duckdb.DuckDBPyConnection,
+    landing: Path,
+    report_timezone: str = "UTC",
+    ingest_settings: Path | None = None,
 ) -> list[FileResult]:
-    settings = replace(Settings.from_env(), landing_dir=landing, report_timezone=report_timezone)
+    """Ingest `landing` with the `ingest.yml` beside it (the defaults when there is none)."""
+    settings = replace(
+        Settings.from_env(),
+        landing_dir=landing,
+        report_timezone=report_timezone,
+        ingest_settings=ingest_settings or landing.parent / "ingest.yml",
+    )
     return ingest_landing(con, landing, settings)
 
 

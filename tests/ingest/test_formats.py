@@ -89,7 +89,7 @@ def test_meta_data_wrapper_and_actions_array(
         "select spend::varchar as spend, actions -> 0 ->> 'value' as leads "
         "from raw.meta_ads__insights",
     )
-    assert found == [{"spend": "12.3400", "leads": "3"}]
+    assert found == [{"spend": "12.340000", "leads": "3"}]
 
 
 def test_linkedin_date_range_and_pivot_values(

@@ -73,6 +73,8 @@ def test_report_style_timestamps_are_read_in_the_report_time_zone() -> None:
         (" 2026-01-05 ", dt.date(2026, 1, 5)),
         ("2026-01-05T23:30:00-05:00", dt.date(2026, 1, 5)),  # the date as written
         ("01/05/2026", dt.date(2026, 1, 5)),
+        ("02/03/24", dt.date(2024, 2, 3)),  # DuckDB's plain cast reads the year 2
+        ("31.03.2026", dt.date(2026, 3, 31)),
         ("not a date", None),
     ],
 )
@@ -86,7 +88,11 @@ def test_dates(text: str, expected: dt.date | None) -> None:
         ("12.5", Decimal("12.5")),
         ("1,234.56", Decimal("1234.56")),
         (" 7 ", Decimal("7")),
-        ("1,5", Decimal("15")),  # a thousands separator, as the general reading reads it
+        ("1,5", None),  # not a `.`-decimal amount: `,` groups three digits
+        ("12.345678", Decimal("12.345678")),
+        ("12.3456789", None),  # more places than decimal(18, 6) keeps: never rounded
+        ("(500.00)", Decimal("-500")),
+        ("USD 1,234.56", Decimal("1234.56")),
         ("twelve", None),
     ],
 )
