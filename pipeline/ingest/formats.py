@@ -11,17 +11,20 @@ slower), per file.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.ingest.census import Census, accounts_for, bom_encoding, open_bytes
 from pipeline.ingest.errors import FileRejected
 from pipeline.ingest.objects import SourceObject, snake_case
 from pipeline.ingest.parsing import NULL_TOKENS, quote
+from pipeline.ingest.repair import FOOTER_MARKERS, Repaired, printable
 
 if TYPE_CHECKING:
     import duckdb
@@ -42,7 +45,6 @@ _PEEK_BYTES = 256 * 1024
 _MAX_PREAMBLE_LINES = 60
 _DELIMITERS = (",", ";", "\t", "|")
 _JSON_WRAPPERS = ("results", "elements", "data")
-_FOOTER_MARKERS = ("©", "(c)", "all rights reserved")
 
 
 @dataclass(frozen=True)
@@ -63,11 +65,31 @@ class SourceRead:
     layout: Layout
     headers: list[str]
     structural_rejects: int = 0
+    reader_paths: dict[str, str] = field(default_factory=dict)  # landing path -> path read
+    censuses: dict[str, Census] = field(default_factory=dict)  # by path read (CSV only)
+    repaired: dict[str, Repaired] = field(default_factory=dict)  # by path read
 
     @property
     def reader_reads_nulls(self) -> bool:
         """CSV's reader turns the null tokens into NULL itself (3x cheaper than SQL after it)."""
         return self.layout.kind == "csv"
+
+    def reader_path(self, path: Path) -> str:
+        return self.reader_paths.get(str(path), str(path))
+
+    def encoding(self, path: Path) -> str | None:
+        census = self.censuses.get(self.reader_path(path))
+        if census is not None:
+            return census.encoding
+        return "utf-8" if self.layout.kind == "json" else None
+
+
+class NeedsRepair(Exception):
+    """Some files' records and rejects do not account for every line: read them one by one."""
+
+    def __init__(self, paths: set[str]) -> None:
+        self.paths = paths
+        super().__init__(", ".join(sorted(paths)))
 
 
 def file_format(path: Path) -> str | None:
@@ -99,28 +121,48 @@ def sniff(path: Path, obj: SourceObject) -> Layout:
 
 
 def register_source(
-    con: duckdb.DuckDBPyConnection, paths: Sequence[Path], layout: Layout
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[Path],
+    layout: Layout,
+    censuses: dict[Path, Census] | None = None,
+    repaired: dict[Path, Repaired] | None = None,
 ) -> SourceRead:
-    """Register `_src` over `paths` (all of `layout`). Raises DuckDB's error if a file is bad."""
-    files = "[" + ", ".join(quote(str(p)) for p in paths) + "]"
+    """Register `_src` over `paths` (all of `layout`). Raises DuckDB's error if a file is bad.
+
+    A repaired CSV file is read from its clean copy (header on its first line)."""
+    repaired = repaired or {}
+    reader_paths = {str(p): str(repaired[p].path) if p in repaired else str(p) for p in paths}
+    files = "[" + ", ".join(quote(reader_paths[str(p)]) for p in paths) + "]"
     if layout.kind == "csv":
-        return _register_csv(con, files, layout)
-    if layout.kind == "json":
-        return _register_json(con, files, layout)
-    return _register_parquet(con, files, layout)
+        read = _register_csv(con, files, replace(layout, header_index=0) if repaired else layout)
+        read.censuses = {reader_paths[str(p)]: c for p, c in (censuses or {}).items()}
+        read.repaired = {str(r.path): r for r in repaired.values()}
+    elif layout.kind == "json":
+        read = _register_json(con, files, layout)
+    else:
+        read = _register_parquet(con, files, layout)
+    read.reader_paths = reader_paths
+    return read
 
 
 # --- CSV ---------------------------------------------------------------------------------------
 
 
 def _peek_text(path: Path, size: int) -> str:
-    opener: Any = gzip.open if path.name.lower().endswith(".gz") else open
+    """The first `size` bytes as text: UTF-16 by its byte-order mark, UTF-8 when valid, else
+    Windows-1252 (what Excel writes on Windows); the census decides for the whole file."""
     try:
-        with opener(path, "rb") as handle:
+        with open_bytes(path) as handle:
             head: bytes = handle.read(size)
     except (OSError, EOFError) as error:
-        raise FileRejected(path, f"cannot read the file: {error}") from error
-    return head.decode("utf-8-sig", errors="replace")
+        raise FileRejected(path, unreadable(path, error)) from error
+    encoding = bom_encoding(head)
+    if encoding and encoding.startswith("utf-16"):
+        return head.decode("utf-16", errors="replace")
+    try:
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(head)
+    except UnicodeDecodeError:
+        return head.decode("cp1252", errors="replace")
 
 
 def _peek_lines(path: Path) -> list[str]:
@@ -167,7 +209,7 @@ def _find_header(path: Path, obj: SourceObject, lines: list[str]) -> tuple[int, 
         path,
         f"missing required column(s) {', '.join(missing)} in the header "
         f"(looked at the first {_MAX_PREAMBLE_LINES} lines; header seen: "
-        f"{', '.join(best[1][:12])})",
+        f"{printable(', '.join(best[1][:12]))})",
     )
 
 
@@ -189,11 +231,13 @@ def _register_csv(con: duckdb.DuckDBPyConnection, files: str, layout: Layout) ->
 
 def finish_read(con: duckdb.DuckDBPyConnection, read: SourceRead) -> dict[str, int]:
     """After `_src` was scanned into `_typed`: keep each file's structural rejects, drop
-    copyright footers, and return the lines skipped per file (preamble and footer)."""
+    copyright footers, and return the lines skipped per file read (footer, blank lines).
+
+    Raises `NeedsRepair` for the files whose records and rejects do not cover every line."""
     if read.layout.kind != "csv":
         return {}
     header_line = read.layout.header_index + 1
-    footer = " or ".join(f"lower(csv_line) like {quote('%' + m + '%')}" for m in _FOOTER_MARKERS)
+    footer = " or ".join(f"lower(csv_line) like {quote('%' + m + '%')}" for m in FOOTER_MARKERS)
     # Reject j (in line order, per file) has `records_before` good records before it, so a good
     # record's line is: header line + its ordinal + the rejects before it. A footer is a rejected
     # line with a copyright marker after every record of its file.
@@ -202,17 +246,19 @@ def finish_read(con: duckdb.DuckDBPyConnection, read: SourceRead) -> dict[str, i
         create or replace temp table _reject_lines as
         with lines as (
             select s.file_path as _path, e.line, any_value(e.csv_line) as csv_line,
-                   string_agg(distinct e.error_type, ', ') as error_type,
-                   min(e.column_name) as column_name, any_value(e.error_message) as error_message
+                   string_agg(distinct e.error_type, ', ') || ': ' || any_value(e.error_message)
+                       as reason,
+                   min(e.column_name) as column_name
             from _rejects e join _rejects_scan s using (scan_id, file_id)
             group by all
         )
-        select *,
+        select _path, line, csv_line, reason, column_name,
                line - {header_line} - row_number() over (partition by _path order by line)
                    as records_before
         from lines
         """
     )
+    _reconcile(con, read)
     footers = con.execute(
         f"""
         delete from _reject_lines r
@@ -230,25 +276,93 @@ def finish_read(con: duckdb.DuckDBPyConnection, read: SourceRead) -> dict[str, i
         returning _path
         """
     ).fetchall()
-    counted = con.execute("select count(*) from _reject_lines").fetchone()
-    read.structural_rejects = int(counted[0]) if counted else 0
-    skipped: dict[str, int] = {}
+    skipped: dict[str, int] = {path: r.skipped for path, r in read.repaired.items()}
     for (path,) in footers:
         skipped[path] = skipped.get(path, 0) + 1
+    _add_repairs(con, read)
+    counted = con.execute("select count(*) from _reject_lines").fetchone()
+    read.structural_rejects = int(counted[0]) if counted else 0
     return skipped
 
 
+def _reconcile(con: duckdb.DuckDBPyConnection, read: SourceRead) -> None:
+    """Every line after the header is one record the reader returned or rejected, or the file
+    goes through the quote-aware scan (a record swallowed by a quote, a multi-line field, a blank
+    line: the reader's lines would not be the file's)."""
+    if not read.censuses or read.repaired:
+        return
+    found = con.execute(
+        """
+        select _path, sum(n) from (
+            select _path, count(*) as n from _typed group by _path
+            union all select _path, count(*) from _reject_lines group by _path
+        ) group by _path
+        """
+    ).fetchall()
+    records = {str(path): int(n) for path, n in found}
+    header_index = read.layout.header_index
+    wrong = {
+        path
+        for path, census in read.censuses.items()
+        if not accounts_for(census, header_index, records.get(path, 0))
+    }
+    if wrong:
+        raise NeedsRepair(wrong)
+
+
+def _add_repairs(con: duckdb.DuckDBPyConnection, read: SourceRead) -> None:
+    """A repaired file's records are numbered by the line each starts on in the landing file;
+    its rejects (found by the scan) join the reader's."""
+    if not read.repaired:
+        return
+    con.execute(
+        "create or replace temp table _line_map (_path varchar, rec bigint, line bigint, n bigint)"
+    )
+    for path, repaired in read.repaired.items():
+        con.execute(
+            "insert into _line_map select ?, unnest(?::bigint[]), unnest(?::bigint[]), "
+            "unnest(?::bigint[])",
+            [path, *(list(column) for column in zip(*repaired.runs, strict=True))]
+            if repaired.runs
+            else [path, [], [], []],
+        )
+        # The reader's own rejects of the clean copy (its line 1 is the header).
+        con.execute(
+            "update _reject_lines r set line = m.line + (r.line - 1 - m.rec) from _line_map m "
+            "where r._path = ? and m._path = r._path "
+            "and r.line - 1 between m.rec and m.rec + m.n - 1",
+            [path],
+        )
+        if repaired.rejects:
+            con.execute(
+                "insert into _reject_lines select ?, unnest(?::bigint[]), unnest(?::varchar[]), "
+                "unnest(?::varchar[]), null, null",
+                [
+                    path,
+                    [r.line for r in repaired.rejects],
+                    [r.raw for r in repaired.rejects],
+                    [r.reason for r in repaired.rejects],
+                ],
+            )
+
+
 def line_of(read: SourceRead, ordinal: str, path: str) -> str:
-    """SQL for the file line of the record numbered `ordinal` (1-based) of file `path`."""
+    """SQL for the file line of the record numbered `ordinal` (1-based) of file `path`: its
+    record number among the reader's records and rejects, then its line."""
     if read.layout.kind != "csv":
         return ordinal
-    shift = (
-        f" + (select count(*) from _reject_lines r "
-        f"where r._path = {path} and r.records_before < {ordinal})"
+    record = (
+        f"({ordinal} + (select count(*) from _reject_lines r "
+        f"where r._path = {path} and r.records_before < {ordinal}))"
         if read.structural_rejects
-        else ""
+        else ordinal
     )
-    return f"{read.layout.header_index + 1} + {ordinal}{shift}"
+    if read.repaired:
+        return (
+            f"(select m.line + ({record} - m.rec) from _line_map m "
+            f"where m._path = {path} and {record} between m.rec and m.rec + m.n - 1)"
+        )
+    return f"{read.layout.header_index + 1} + {record}"
 
 
 # --- JSON --------------------------------------------------------------------------------------
@@ -305,6 +419,12 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def first_line(error: BaseException) -> str:
+def unreadable(path: Path, error: BaseException) -> str:
+    """mops's sentence for a file no reader could take, with the reader's reason made printable."""
     text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    detail = printable(text.splitlines()[0] if text else type(error).__name__)
+    if isinstance(error, (EOFError, gzip.BadGzipFile)) or "gzip" in detail.lower():
+        hint = "the compressed file is cut short or damaged; deliver it again"
+    else:
+        hint = "check that it is a complete export in the format its name says; deliver it again"
+    return f"cannot read the file ({detail[:300]}): {hint}"

@@ -10,6 +10,7 @@ or not at all, so a crash mid-file leaves no trace and the next run loads the fi
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -19,19 +20,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.ingest import parsing
+from pipeline.ingest.census import Census, take_census
 from pipeline.ingest.errors import FileRejected, IngestError
 from pipeline.ingest.formats import (
     Layout,
+    NeedsRepair,
     SourceRead,
     file_format,
     finish_read,
-    first_line,
     line_of,
     register_source,
     sniff,
+    unreadable,
 )
 from pipeline.ingest.objects import OBJECTS, SourceObject, find_object, snake_case
 from pipeline.ingest.parsing import SQL_TYPES, quote
+from pipeline.ingest.repair import WIDE_FACTOR, Repaired, repair
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
@@ -57,7 +61,8 @@ create table if not exists meta.load_log (
     error varchar,
     seconds double,
     loaded_at timestamp not null,
-    modified_ns bigint
+    modified_ns bigint,
+    encoding varchar
 );
 create table if not exists meta.quarantine (
     load_id varchar not null,
@@ -107,6 +112,7 @@ def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(META_DDL)
     # Warehouses made before the quick check kept no modification time.
     con.execute("alter table meta.load_log add column if not exists modified_ns bigint")
+    con.execute("alter table meta.load_log add column if not exists encoding varchar")
     con.execute(parsing.SFID18_MACRO)
 
 
@@ -248,23 +254,92 @@ def sha256_of(path: Path) -> str:
 def _load_batch_or_each(
     con: duckdb.DuckDBPyConnection, obj: SourceObject, batch: list[_Pending], tz: str
 ) -> list[_Outcome]:
+    """CSV files whose census or reading shows records the reader would lose or misnumber go
+    through the quote-aware scan (`repair.py`), one at a time; the others load in one scan."""
+    if batch[0].layout.kind != "csv":
+        return _load_or_split(con, obj, batch, tz, {})
+    outcomes: list[_Outcome] = []
+    censuses: dict[Path, Census] = {}
+    for pending in batch:
+        try:
+            layout = pending.layout
+            limit = WIDE_FACTOR * len(layout.headers)
+            censuses[pending.item.path] = take_census(pending.item.path, layout.delimiter, limit)
+        except (OSError, EOFError, ValueError) as error:
+            reason = unreadable(pending.item.path, error)
+            outcomes.append(_Outcome(str(pending.item.path), _reject(con, pending, reason)))
+    fast = [p for p in batch if p.item.path in censuses and not censuses[p.item.path].needs_repair]
+    slow = [p for p in batch if p.item.path in censuses and censuses[p.item.path].needs_repair]
+    while fast:
+        try:
+            outcomes += _load_or_split(con, obj, fast, tz, censuses)
+            break
+        except NeedsRepair as wrong:
+            slow += [p for p in fast if str(p.item.path) in wrong.paths]
+            fast = [p for p in fast if str(p.item.path) not in wrong.paths]
+    with tempfile.TemporaryDirectory(prefix="mops-repair-") as work:
+        for index, pending in enumerate(slow):
+            outcomes += _load_repaired(con, obj, pending, tz, censuses, Path(work) / f"{index}.csv")
+    return outcomes
+
+
+def _load_repaired(
+    con: duckdb.DuckDBPyConnection,
+    obj: SourceObject,
+    pending: _Pending,
+    tz: str,
+    censuses: dict[Path, Census],
+    target: Path,
+) -> list[_Outcome]:
+    layout, path = pending.layout, pending.item.path
     try:
-        return _load_batch(con, obj, batch, tz)
+        repaired = repair(
+            path, target, censuses[path], layout.header_index, layout.delimiter, len(layout.headers)
+        )
+    except (OSError, EOFError, ValueError) as error:
+        return [_Outcome(str(path), _reject(con, pending, unreadable(path, error)))]
+    return _load_or_split(con, obj, [pending], tz, censuses, {path: repaired})
+
+
+def _load_or_split(
+    con: duckdb.DuckDBPyConnection,
+    obj: SourceObject,
+    batch: list[_Pending],
+    tz: str,
+    censuses: dict[Path, Census],
+    repaired: dict[Path, Repaired] | None = None,
+) -> list[_Outcome]:
+    """One scan for the batch; if it fails, each file on its own so only the bad one is
+    rejected."""
+    try:
+        return _load_batch(con, obj, batch, tz, censuses, repaired)
+    except NeedsRepair:
+        raise
     except Exception as error:
         if len(batch) > 1:
-            return [o for one in batch for o in _load_batch_or_each(con, obj, [one], tz)]
-        item, digest = batch[0].item, batch[0].digest
-        reason = f"cannot be read: {first_line(error)}"
-        return [_Outcome(str(item.path), _log_rejection(con, item, digest, reason))]
+            return [o for one in batch for o in _load_or_split(con, obj, [one], tz, censuses)]
+        reason = unreadable(batch[0].item.path, error)
+        return [_Outcome(str(batch[0].item.path), _reject(con, batch[0], reason))]
+
+
+def _reject(con: duckdb.DuckDBPyConnection, pending: _Pending, reason: str) -> FileResult:
+    return _log_rejection(con, pending.item, pending.digest, reason)
 
 
 def _load_batch(
-    con: duckdb.DuckDBPyConnection, obj: SourceObject, batch: list[_Pending], tz: str
+    con: duckdb.DuckDBPyConnection,
+    obj: SourceObject,
+    batch: list[_Pending],
+    tz: str,
+    censuses: dict[Path, Census] | None = None,
+    repaired: dict[Path, Repaired] | None = None,
 ) -> list[_Outcome]:
     started = time.perf_counter()
     con.execute("begin transaction")
     try:
-        read = register_source(con, [p.item.path for p in batch], batch[0].layout)
+        paths = [p.item.path for p in batch]
+        chosen = {p: c for p, c in (censuses or {}).items() if p in paths}
+        read = register_source(con, paths, batch[0].layout, chosen, repaired)
         ensure_table(con, obj)
         outcomes = _load_rows(con, obj, batch, read, tz, started)
         con.execute("commit")
@@ -279,7 +354,7 @@ def _log_rejection(
 ) -> FileResult:
     con.execute(
         "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, [], 'rejected', ?, 0, "
-        "now()::timestamp, ?)",
+        "now()::timestamp, ?, null)",
         [
             uuid.uuid4().hex,
             item.system,
@@ -297,6 +372,10 @@ def _log_rejection(
 
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def _sql_text(value: str | None) -> str:
+    return "null::varchar" if value is None else quote(value)
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection, obj: SourceObject) -> None:
@@ -432,14 +511,15 @@ def _load_rows(
     skipped = finish_read(con, read)
     # One VALUES list, not one statement per file: a batch may hold a thousand daily files.
     values = ", ".join(
-        f"({quote(str(p.item.path))}, {quote(p.item.relative_path)}, {quote(uuid.uuid4().hex)}, "
-        f"{quote(p.digest)}, {p.item.size}, {p.item.modified_ns}, "
-        f"{p.layout.header_index + skipped.get(str(p.item.path), 0)})"
+        f"({quote(read.reader_path(p.item.path))}, {quote(p.item.relative_path)}, "
+        f"{quote(uuid.uuid4().hex)}, {quote(p.digest)}, {p.item.size}, {p.item.modified_ns}, "
+        f"{p.layout.header_index + skipped.get(read.reader_path(p.item.path), 0)}, "
+        f"{_sql_text(read.encoding(p.item.path))})"
         for p in batch
     )
     con.execute(
         "create or replace temp table _batch as select * from (values "
-        f"{values}) t(path, relative, load_id, sha256, bytes, modified_ns, lines_skipped)"
+        f"{values}) t(path, relative, load_id, sha256, bytes, modified_ns, lines_skipped, encoding)"
     )
     # Rows inserted in this transaction have row ids from a large offset, in insertion order,
     # so a record's ordinal in its file is its row id minus the first row id of that file.
@@ -451,11 +531,11 @@ def _load_rows(
         from _typed group by _path
         """
     )
-    line = line_of(read, "_ord", "_path")
+    line = line_of(read, "t._ord", "t._path")
     typed_rows = (
         "(select t.*, t.rowid - f.first_rowid + 1 as _ord, b.relative as _relative, "
         "b.load_id as _load from _typed t join _files f using (_path) "
-        "join _batch b on b.path = t._path)"
+        "join _batch b on b.path = t._path) t"
     )
     target = ", ".join(_ident(c.name) for c in obj.columns)
     if obj.unpivot:
@@ -465,7 +545,7 @@ def _load_rows(
             insert into {obj.qualified_table} ({target}, {_ident(key)}, {_ident(value)},
                                                _file, _line, _load_id)
             select {target}, v.key, v.value, _relative, {line}, _load
-            from (select *, unnest(_values) as v from {typed_rows} where len(_errors) = 0)
+            from (select *, unnest(_values) as v from {typed_rows} where len(_errors) = 0) t
             """
         )
     else:
@@ -493,7 +573,7 @@ def _load_rows(
             f"""
             insert into meta.quarantine
             select b.load_id, {where}, b.relative, r.line, r.column_name,
-                   r.error_type || ': ' || r.error_message, null, r.csv_line, now()::timestamp
+                   r.reason, null, r.csv_line, now()::timestamp
             from _reject_lines r join _batch b on b.path = r._path
             """
         )
@@ -506,7 +586,7 @@ def _load_rows(
         select b.load_id, {where}, b.relative, b.sha256, b.bytes, {quote(read.layout.kind)},
                coalesce(f.total, 0) + coalesce(r.n, 0), coalesce(f.good, 0),
                coalesce(f.total - f.good, 0) + coalesce(r.n, 0), b.lines_skipped, {extras},
-               'loaded', null, {seconds}, now()::timestamp, b.modified_ns
+               'loaded', null, {seconds}, now()::timestamp, b.modified_ns, b.encoding
         from _batch b
         left join _files f on f._path = b.path
         left join {rejects} r on r._path = b.path
