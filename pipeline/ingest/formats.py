@@ -289,7 +289,7 @@ def _reconcile(con: duckdb.DuckDBPyConnection, read: SourceRead) -> None:
     """Every line after the header is one record the reader returned or rejected, or the file
     goes through the quote-aware scan (a record swallowed by a quote, a multi-line field, a blank
     line: the reader's lines would not be the file's)."""
-    if not read.censuses or read.repaired:
+    if not read.censuses:
         return
     found = con.execute(
         """
@@ -300,6 +300,14 @@ def _reconcile(con: duckdb.DuckDBPyConnection, read: SourceRead) -> None:
         """
     ).fetchall()
     records = {str(path): int(n) for path, n in found}
+    for path, repaired in read.repaired.items():
+        if records.get(path, 0) != repaired.records:
+            raise ValueError(
+                f"the reader returned {records.get(path, 0)} of the {repaired.records} records "
+                "the line scan found"
+            )
+    if read.repaired:
+        return
     header_index = read.layout.header_index
     wrong = {
         path

@@ -90,7 +90,7 @@ def repair(
         header = next(lines, None)
         if header is None:
             return repaired
-        out.write(header[1].rstrip(b"\r\n") + b"\n")
+        out.write(header[1] if header[1].endswith(b"\n") else header[1] + b"\n")
         _scan(lines, out, repaired, delimiter.encode(), width, census.invalid_utf8)
     return repaired
 
@@ -144,10 +144,11 @@ def _scan_until_problem(
             record = [(line, text)]
         else:
             record = _quoted_record((line, text), lines)
-        body = b"".join(t for _, t in record).rstrip(b"\r\n")
+        whole = b"".join(t for _, t in record)
+        body = whole.rstrip(b"\r\n")
         problem = _problem(record, body, delim, width, limit, repaired)
         if problem is None:
-            write(body + b"\n")
+            write(whole if whole.endswith(b"\n") else whole + b"\n")
             keep(line)
             continue
         repaired.rejects.append(Reject(line, problem, _printable_bytes(text[:MAX_RECORD_CHARS])))
