@@ -44,7 +44,7 @@ SUFFIXES = {
 _PEEK_BYTES = 256 * 1024
 _MAX_PREAMBLE_LINES = 60
 _DELIMITERS = (",", ";", "\t", "|")
-_JSON_WRAPPERS = ("results", "elements", "data")
+_JSON_WRAPPERS = ("result", "results", "elements", "data", "rows")
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Layout:
     delimiter: str = ","
     header_index: int = 0  # 0-based line of the CSV header (preamble lines before it)
     headers: tuple[str, ...] = ()
-    json_format: str = "auto"  # array | auto (one object, or one object per line)
+    json_format: str = "auto"  # array | auto (one object) | newline_delimited (one per line)
 
 
 @dataclass
@@ -68,6 +68,7 @@ class SourceRead:
     reader_paths: dict[str, str] = field(default_factory=dict)  # landing path -> path read
     censuses: dict[str, Census] = field(default_factory=dict)  # by path read (CSV only)
     repaired: dict[str, Repaired] = field(default_factory=dict)  # by path read
+    groups: list[JsonGroup] = field(default_factory=list)  # JSON: files typed together
 
     @property
     def reader_reads_nulls(self) -> bool:
@@ -109,15 +110,33 @@ def sniff(path: Path, obj: SourceObject) -> Layout:
         index, delimiter, headers = _find_header(path, obj, _peek_lines(path))
         return Layout("csv", delimiter, index, tuple(headers))
     if kind == "json":
-        first = _peek_text(path, 4096).lstrip()[:1]
-        if first not in ("[", "{"):
+        text = _peek_text(path, _PEEK_BYTES).lstrip()
+        if text[:1] not in ("[", "{"):
             raise FileRejected(
                 path, "not JSON: expected an array, an object or one object per line"
             )
-        return Layout("json", json_format="array" if first == "[" else "auto")
+        if text[:1] == "[":
+            return Layout("json", json_format="array")
+        return Layout("json", json_format=_objects_format(path, text))
     if kind == "parquet":
         return Layout("parquet")
     raise FileRejected(path, f"unsupported file type; use one of {', '.join(SUFFIXES)}")
+
+
+def _objects_format(path: Path, text: str) -> str:
+    """One object per line when the name says so or the first line is a whole object;
+    `auto` (one document, e.g. a REST page printed over many lines) otherwise. Compressed
+    files are read by DuckDB's JSON reader (a malformed line rejects such a file)."""
+    if path.name.lower().endswith(".gz"):
+        return "auto"
+    if any(path.name.lower().endswith(s) for s in (".jsonl", ".ndjson")):
+        return "newline_delimited"
+    first, _, rest = text.partition("\n")
+    try:
+        json.loads(first)
+    except (ValueError, RecursionError):
+        return "auto"
+    return "newline_delimited" if rest.strip() else "auto"
 
 
 def register_source(
@@ -199,6 +218,7 @@ def _find_header(path: Path, obj: SourceObject, lines: list[str]) -> tuple[int, 
             fields = _split(line, delimiter)
             names = {canonical(obj, f) for f in fields}
             if required <= names:
+                _no_repeated_columns(path, obj, fields)
                 return index, delimiter, fields
             if len(names & known) > best[0]:
                 best = (len(names & known), fields)
@@ -211,6 +231,23 @@ def _find_header(path: Path, obj: SourceObject, lines: list[str]) -> tuple[int, 
         f"(looked at the first {_MAX_PREAMBLE_LINES} lines; header seen: "
         f"{printable(', '.join(best[1][:12]))})",
     )
+
+
+def _no_repeated_columns(path: Path, obj: SourceObject, fields: list[str]) -> None:
+    """Two headers meaning one contract column would leave which value counts to chance."""
+    known = {c.name for c in obj.columns}
+    by_column: dict[str, list[str]] = {}
+    for header in fields:
+        if (column := canonical(obj, header)) in known:
+            by_column.setdefault(column, []).append(header.strip())
+    repeated = {column: names for column, names in by_column.items() if len(names) > 1}
+    if repeated:
+        listed = "; ".join(f"{' and '.join(names)} all mean {c}" for c, names in repeated.items())
+        raise FileRejected(
+            path,
+            f"repeated column(s) in the header: {printable(listed)}; keep one of each and "
+            "deliver the file again",
+        )
 
 
 def _register_csv(con: duckdb.DuckDBPyConnection, files: str, layout: Layout) -> SourceRead:
@@ -234,6 +271,8 @@ def finish_read(con: duckdb.DuckDBPyConnection, read: SourceRead) -> dict[str, i
     copyright footers, and return the lines skipped per file read (footer, blank lines).
 
     Raises `NeedsRepair` for the files whose records and rejects do not cover every line."""
+    if read.layout.kind == "json":
+        return _finish_json(con, read)
     if read.layout.kind != "csv":
         return {}
     header_line = read.layout.header_index + 1
@@ -283,6 +322,36 @@ def finish_read(con: duckdb.DuckDBPyConnection, read: SourceRead) -> dict[str, i
     counted = con.execute("select count(*) from _reject_lines").fetchone()
     read.structural_rejects = int(counted[0]) if counted else 0
     return skipped
+
+
+def _finish_json(con: duckdb.DuckDBPyConnection, read: SourceRead) -> dict[str, int]:
+    """One object per line: malformed lines become rejects with their line, records are
+    numbered by their line, blank lines are skipped."""
+    if read.layout.json_format != "newline_delimited":
+        return {}
+    con.execute(
+        """
+        create or replace temp table _reject_lines as
+        select _path, line, raw as csv_line, reason, null::varchar as column_name,
+               null::bigint as records_before
+        from _json_rejects where _path in (select distinct _path from _src)
+        """
+    )
+    counted = con.execute("select count(*) from _reject_lines").fetchone()
+    read.structural_rejects = int(counted[0]) if counted else 0
+    con.execute(
+        """
+        create or replace temp table _line_map as
+        select _path, row_number() over (partition by _path order by rowid) as rec, _n as line,
+               1 as n
+        from _records where _path in (select distinct _path from _src)
+        """
+    )
+    blank = con.execute(
+        "select _path, count(*) from _json_lines "
+        "where trim(text) = '' and not (line = last and text = '') group by _path"
+    ).fetchall()
+    return {str(path): int(n) for path, n in blank}
 
 
 def _reconcile(con: duckdb.DuckDBPyConnection, read: SourceRead) -> None:
@@ -357,6 +426,8 @@ def _add_repairs(con: duckdb.DuckDBPyConnection, read: SourceRead) -> None:
 def line_of(read: SourceRead, ordinal: str, path: str) -> str:
     """SQL for the file line of the record numbered `ordinal` (1-based) of file `path`: its
     record number among the reader's records and rejects, then its line."""
+    if read.layout.kind == "json" and read.layout.json_format == "newline_delimited":
+        return f"(select m.line from _line_map m where m._path = {path} and m.rec = {ordinal})"
     if read.layout.kind != "csv":
         return ordinal
     record = (
@@ -389,26 +460,108 @@ def _json_path(path: tuple[str, ...]) -> str:
     return "$." + ".".join('"' + key.replace('"', '\\"') + '"' for key in path)
 
 
+@dataclass(frozen=True)
+class JsonGroup:
+    """Files of one JSON batch with the same keys: typed together, so no file's keys reach
+    another file's rows or log row."""
+
+    paths: tuple[str, ...]
+    leaves: tuple[tuple[str, ...], ...]
+
+    @property
+    def headers(self) -> list[str]:
+        return [".".join(leaf) for leaf in self.leaves]
+
+    def missing_required(self, obj: SourceObject) -> list[str]:
+        names = {canonical(obj, h) for h in self.headers}
+        return sorted(c.name for c in obj.columns if c.required and c.name not in names)
+
+
 def _register_json(con: duckdb.DuckDBPyConnection, files: str, layout: Layout) -> SourceRead:
     unwrap = " ".join(
         f"when json_type(json, '$.{key}') = 'ARRAY' then json_extract(json, '$.{key}[*]')"
         for key in _JSON_WRAPPERS
     )
     con.execute(
+        "create or replace temp table _json_rejects "
+        "(_path varchar, line bigint, raw varchar, reason varchar)"
+    )
+    if layout.json_format == "newline_delimited":
+        # One object per line: each line is parsed on its own, so a malformed line is
+        # quarantined with its number and the other lines load.
+        con.execute(
+            f"""
+            create or replace temp table _json_lines as
+            select _path, rtrim(unnest(parts), chr(13)) as text,
+                   unnest(range(1, len(parts) + 1)) as line, len(parts) as last
+            from (select filename as _path, string_split(content, chr(10)) as parts
+                  from read_text({files}))
+            """
+        )
+        con.execute(
+            """
+            insert into _json_rejects
+            select _path, line, text,
+                   case when json_valid(text) then 'JSON LINE: not an object'
+                        else 'JSON LINE: malformed JSON' end
+            from _json_lines
+            where trim(text) <> '' and (not json_valid(text) or json_type(text) <> 'OBJECT')
+            """
+        )
+        source = (
+            "(select _path, line as _n, text::json as json from _json_lines "
+            "where trim(text) <> '' and json_valid(text) and json_type(text) = 'OBJECT')"
+        )
+    else:
+        source = (
+            f"(select _path, null::bigint as _n, json from read_json_objects({files}, "
+            f"format = '{layout.json_format}', filename = '_path'))"
+        )
+    con.execute(
         f"""
         create or replace temp table _records as
-        select _path, unnest(case {unwrap} else [json] end) as j
-        from read_json_objects({files}, format = '{layout.json_format}', filename = '_path')
+        select _path, _n, unnest(case {unwrap} else [json] end) as j from {source}
         """
     )
-    found = con.execute("select json_group_structure(j) from _records").fetchone()
-    structure = json.loads(found[0]) if found and found[0] else {}
-    if not isinstance(structure, dict):
-        raise ValueError("JSON rows must be objects")
-    leaves = list(_leaf_paths(structure))
-    fields = "".join(f", j ->> {quote(_json_path(leaf))} as f{i}" for i, leaf in enumerate(leaves))
-    con.execute(f"create or replace temp view _src as select _path{fields} from _records")
-    return SourceRead(layout, [".".join(leaf) for leaf in leaves])
+    found = con.execute(
+        "select _path, json_group_structure(j) from _records group by _path order by _path"
+    ).fetchall()
+    groups: dict[tuple[tuple[str, ...], ...], list[str]] = {}
+    for path, structure in found:
+        groups.setdefault(_leaves(str(path), structure), []).append(str(path))
+    read = SourceRead(layout, [])
+    read.groups = [JsonGroup(tuple(paths), leaves) for leaves, paths in groups.items()]
+    return read
+
+
+def _leaves(path: str, structure: str | None) -> tuple[tuple[str, ...], ...]:
+    try:
+        parsed = json.loads(structure) if structure else {}
+        leaves = tuple(_leaf_paths(parsed)) if isinstance(parsed, dict) else None
+    except RecursionError:
+        raise FileRejected(
+            Path(path),
+            "JSON nested too deeply to be rows (thousands of levels); deliver the rows as "
+            "objects of at most a few levels",
+        ) from None
+    if leaves is None:
+        raise FileRejected(Path(path), "JSON rows must be objects; deliver objects of columns")
+    return leaves
+
+
+def select_json_group(
+    con: duckdb.DuckDBPyConnection, read: SourceRead, group: JsonGroup
+) -> SourceRead:
+    """Register `_src` over the records of one group of files (from `_records`)."""
+    fields = "".join(
+        f", j ->> {quote(_json_path(leaf))} as f{i}" for i, leaf in enumerate(group.leaves)
+    )
+    paths = ", ".join(quote(p) for p in group.paths)
+    con.execute(
+        f"create or replace temp view _src as select _path{fields} from _records "
+        f"where _path in ({paths})"
+    )
+    return SourceRead(read.layout, group.headers, reader_paths=read.reader_paths)
 
 
 # --- Parquet -----------------------------------------------------------------------------------

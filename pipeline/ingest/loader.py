@@ -23,6 +23,7 @@ from pipeline.ingest import parsing
 from pipeline.ingest.census import Census, take_census
 from pipeline.ingest.errors import FileRejected, IngestError
 from pipeline.ingest.formats import (
+    JsonGroup,
     Layout,
     NeedsRepair,
     SourceRead,
@@ -30,12 +31,13 @@ from pipeline.ingest.formats import (
     finish_read,
     line_of,
     register_source,
+    select_json_group,
     sniff,
     unreadable,
 )
 from pipeline.ingest.objects import OBJECTS, SourceObject, find_object, snake_case
 from pipeline.ingest.parsing import SQL_TYPES, quote
-from pipeline.ingest.repair import WIDE_FACTOR, Repaired, repair
+from pipeline.ingest.repair import WIDE_FACTOR, Repaired, printable, repair
 from pipeline.settings import Settings
 
 if TYPE_CHECKING:
@@ -318,8 +320,9 @@ def _load_or_split(
     except Exception as error:
         if len(batch) > 1:
             return [o for one in batch for o in _load_or_split(con, obj, [one], tz, censuses)]
-        reason = unreadable(batch[0].item.path, error)
-        return [_Outcome(str(batch[0].item.path), _reject(con, batch[0], reason))]
+        path = batch[0].item.path
+        reason = error.reason if isinstance(error, FileRejected) else unreadable(path, error)
+        return [_Outcome(str(path), _reject(con, batch[0], reason))]
 
 
 def _reject(con: duckdb.DuckDBPyConnection, pending: _Pending, reason: str) -> FileResult:
@@ -341,12 +344,43 @@ def _load_batch(
         chosen = {p: c for p, c in (censuses or {}).items() if p in paths}
         read = register_source(con, paths, batch[0].layout, chosen, repaired)
         ensure_table(con, obj)
-        outcomes = _load_rows(con, obj, batch, read, tz, started)
+        if batch[0].layout.kind == "json":
+            outcomes = _load_json_groups(con, obj, batch, read, tz, started)
+        else:
+            outcomes = _load_rows(con, obj, batch, read, tz, started)
         con.execute("commit")
         return outcomes
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def _load_json_groups(
+    con: duckdb.DuckDBPyConnection,
+    obj: SourceObject,
+    batch: list[_Pending],
+    read: SourceRead,
+    tz: str,
+    started: float,
+) -> list[_Outcome]:
+    """JSON files are typed per group of files with the same keys; a group without a
+    required column is rejected as a CSV header without it would be."""
+    grouped = {path for group in read.groups for path in group.paths}
+    empty = tuple(str(p.item.path) for p in batch if str(p.item.path) not in grouped)
+    groups = read.groups + ([JsonGroup(empty, ())] if empty else [])
+    outcomes: list[_Outcome] = []
+    for group in groups:
+        members = [p for p in batch if str(p.item.path) in group.paths]
+        missing = group.missing_required(obj) if group.leaves else []
+        if missing:
+            reason = (
+                f"missing required column(s) {', '.join(missing)} in the JSON rows (keys seen: "
+                f"{printable(', '.join(group.headers[:12]))}); deliver rows that have them"
+            )
+            outcomes += [_Outcome(str(p.item.path), _reject(con, p, reason)) for p in members]
+            continue
+        outcomes += _load_rows(con, obj, members, select_json_group(con, read, group), tz, started)
+    return outcomes
 
 
 def _log_rejection(
@@ -414,12 +448,14 @@ def _map_headers(obj: SourceObject, headers: list[str]) -> _Mapping:
             by_name[alias] = column.name
     columns: dict[str, int] = {}
     extras: list[tuple[str, int]] = []
+    seen: dict[str, int] = {}
     for index, header in enumerate(headers):
         name = by_name.get(snake_case(header))
         if name is not None and name not in columns:
             columns[name] = index
         elif header.strip():
-            extras.append((header, index))
+            seen[header] = seen.get(header, 0) + 1  # a repeated extra column keeps every value
+            extras.append((header if seen[header] == 1 else f"{header}_{seen[header]}", index))
     return _Mapping(columns, extras)
 
 

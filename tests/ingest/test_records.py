@@ -177,3 +177,26 @@ def test_rows_in_file_equal_loaded_plus_quarantined_for_every_broken_shape(
     assert one(warehouse, "select count(*) from meta.quarantine") == sum(
         r.rows_quarantined for r in results
     )
+
+
+def test_a_repeated_contract_column_rejects_the_file_naming_the_names(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
+) -> None:
+    deliver("salesforce/Lead/l.csv", "Id,Email,FirstName,email\n00Q1,a@x.com,Ann,b@x.com\n")
+    [result] = run_ingest(warehouse, landing)
+    assert result.status == "rejected"
+    assert result.error == (
+        "repeated column(s) in the header: Email and email all mean email; keep one of each "
+        "and deliver the file again"
+    )
+
+
+def test_repeated_extra_columns_keep_every_value_with_a_suffix(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
+) -> None:
+    deliver("salesforce/Lead/l.csv", "Id,Note,Note,Note\n00Q1,one,two,three\n")
+    run_ingest(warehouse, landing)
+    assert one(warehouse, "select _extra::varchar from raw.salesforce__lead") == (
+        '{"Note":"one","Note_2":"two","Note_3":"three"}'
+    )
+    assert one(warehouse, "select extra_columns from meta.load_log") == ["Note", "Note_2", "Note_3"]
