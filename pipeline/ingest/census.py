@@ -1,8 +1,8 @@
 """What a CSV file holds, counted at C speed before any parser reads it.
 
-`take_census` reads every byte once (numpy counts the newlines, `bytes.isascii` and an
-incremental decoder check the encoding, `bytes.find` spots lines too long to be a record) and
-decides whether DuckDB's reader can take the file as it is. After the reader, `accounts_for`
+`take_census` reads every byte once (numpy counts the newlines and finds the lines long enough
+to hold more fields than a record may have, whose fields are then counted) and decides whether
+DuckDB's reader can take the file as it is. After the reader, `accounts_for`
 checks that its records and rejects cover every physical line after the header: equality proves
 every record is one line, so the reader lost nothing and its line numbers are exact. A file that
 fails either test goes through `repair.py`.
@@ -13,9 +13,9 @@ from __future__ import annotations
 import codecs
 import csv
 import gzip
+import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, cast
 
 import numpy as np
 
@@ -30,18 +30,17 @@ UTF8_BOM = b"\xef\xbb\xbf"
 @dataclass(frozen=True)
 class Census:
     lines: int  # physical lines (a last line without a newline counts)
-    encoding: str  # utf-8 | utf-8-sig | utf-16-le | utf-16-be | windows-1252
-    invalid_utf8: bool  # not valid UTF-8 but read as UTF-8 (bad rows are quarantined)
-    wide_lines: bool  # some line has more than `limit` fields or MAX_RECORD_CHARS bytes
+    encoding: str  # by byte-order mark: utf-8 | utf-8-sig | utf-16-le | utf-16-be
+    wide_lines: bool  # some line has more than `limit` fields or more than _CHUNK bytes
 
     @property
     def needs_repair(self) -> bool:
-        return self.wide_lines or self.invalid_utf8 or self.encoding not in ("utf-8", "utf-8-sig")
+        return self.wide_lines or self.encoding.startswith("utf-16")
 
 
-def open_bytes(path: Path) -> IO[bytes]:
+def open_bytes(path: Path) -> io.BufferedIOBase:
     if path.name.lower().endswith(".gz"):
-        return cast("IO[bytes]", gzip.open(path, "rb"))
+        return gzip.GzipFile(path, "rb")
     return path.open("rb")
 
 
@@ -52,51 +51,111 @@ def bom_encoding(head: bytes) -> str | None:
 
 
 def take_census(path: Path, delimiter: str = ",", limit: int = 0) -> Census:
-    """`limit`: the most fields a line may have before it is quarantined unread by DuckDB."""
+    """`limit`: the most fields a line may have before it is quarantined unread by DuckDB.
+
+    UTF-8 is not validated here: DuckDB's reader rejects a row with bad bytes, and such a
+    reject sends the file to the scan, which decides the encoding from every byte. One buffer
+    is reused for every block (a fresh megabyte per block costs page faults)."""
     lines = 0
-    last = b"\n"
+    last = 10
     wide = False
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    valid_utf8, multibyte_seen, multibyte_before_error = True, False, False
-    head: bytes | None = None
     carry = b""
+    separator = delimiter.encode()
+    buffer = bytearray(_CHUNK)
+    data = np.frombuffer(buffer, np.uint8)
+    mask = np.empty(_CHUNK, np.bool_)
+    with open_bytes(path) as handle:
+        size = handle.readinto(buffer)
+        head = bytes(buffer[:4])
+        if (encoding := bom_encoding(head)) and encoding.startswith("utf-16"):
+            return Census(0, encoding, True)
+        while size:
+            block = memoryview(buffer)[:size]
+            newlines = np.equal(data[:size], 10, out=mask[:size])
+            lines += int(np.count_nonzero(newlines))
+            last = buffer[size - 1]
+            if limit and not wide:
+                carry, wide = _check_block(buffer, size, newlines, carry, separator, limit)
+            block.release()
+            size = handle.readinto(buffer)
+    if limit and not wide:
+        wide = _is_wide(carry, separator, limit)
+    if head and last != 10:
+        lines += 1
+    return Census(lines, "utf-8-sig" if head.startswith(UTF8_BOM) else "utf-8", wide)
+
+
+def _check_block(
+    buffer: bytearray,
+    size: int,
+    newlines: np.ndarray,
+    carry: bytes,
+    separator: bytes,
+    limit: int,
+) -> tuple[bytes, bool]:
+    """Whether a line ending in this block is too wide, and the open line it leaves."""
+    first = buffer.find(b"\n", 0, size)
+    if first < 0:
+        carry += buffer[:size]
+        return carry, len(carry) > _CHUNK
+    # The line the last block left open ends here; the others lie inside the block.
+    if _is_wide(carry + buffer[:first], separator, limit):
+        return b"", True
+    cut = buffer.rfind(b"\n", 0, size) + 1
+    if not _every_block_has_a_newline(newlines[:cut]) and _has_wide_line(
+        bytes(buffer[first + 1 : cut]), separator, limit
+    ):
+        return b"", True
+    return bytes(buffer[cut:size]), False
+
+
+def _is_wide(line: bytes, delimiter: bytes, limit: int) -> bool:
+    if len(line) < LONG_BLOCK:
+        return False
+    return len(line) > _CHUNK or line_fields(line, delimiter) > limit
+
+
+def _every_block_has_a_newline(newlines: np.ndarray) -> bool:
+    whole = len(newlines) // LONG_BLOCK * LONG_BLOCK
+    return bool(newlines[:whole].reshape(-1, LONG_BLOCK).any(axis=1).all())
+
+
+def detect_encoding(path: Path) -> tuple[str, bool]:
+    """The encoding of a file without a UTF-16 byte-order mark, from every byte, and whether
+    it is UTF-8 with bad bytes (whose rows are quarantined). Not valid UTF-8 and invalid at its
+    first non-ASCII byte: what Excel on Windows writes (Windows-1252)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    multibyte_seen = False
+    head = b""
     with open_bytes(path) as handle:
         while block := handle.read(_CHUNK):
-            if head is None:
-                head = block[:4]
-                if (encoding := bom_encoding(head)) and encoding.startswith("utf-16"):
-                    return Census(0, encoding, False, True)
-            lines += int(np.count_nonzero(np.frombuffer(block, np.uint8) == 10))
-            last = block[-1:]
-            if valid_utf8 and not block.isascii():
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    valid_utf8 = False
-                    multibyte_before_error = multibyte_seen or _multibyte_before_error(block)
-                multibyte_seen = True
-            if limit and not wide:
-                cut = block.rfind(b"\n") + 1
-                chunk, carry = (carry + block[:cut], block[cut:]) if cut else (b"", carry + block)
-                wide = _has_wide_line(chunk, delimiter.encode(), limit) or len(carry) > _CHUNK
-    if limit and not wide:
-        wide = _has_wide_line(carry, delimiter.encode(), limit)
-    if valid_utf8:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            valid_utf8 = False
-            multibyte_before_error = multibyte_seen
-    if last != b"\n":
-        lines += 1
-    utf8 = "utf-8-sig" if head and head.startswith(UTF8_BOM) else "utf-8"
-    if valid_utf8:
-        return Census(lines, utf8, False, wide)
-    # Not valid UTF-8: text that was UTF-8 up to a bad sequence is UTF-8 with damaged rows;
-    # text whose first non-ASCII byte is already invalid is what Excel on Windows writes.
-    if multibyte_before_error:
-        return Census(lines, utf8, True, wide)
-    return Census(lines, "windows-1252", False, wide)
+            head = head or block[:4]
+            if block.isascii():
+                continue
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                invalid_first = not multibyte_seen and not _multibyte_before_error(block)
+                return ("windows-1252", False) if invalid_first else (_utf8(head), True)
+            multibyte_seen = True
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return _utf8(head), True
+    return _utf8(head), False
+
+
+def _utf8(head: bytes) -> str:
+    return "utf-8-sig" if head.startswith(UTF8_BOM) else "utf-8"
+
+
+def _multibyte_before_error(chunk: bytes) -> bool:
+    """Whether the chunk that failed holds a non-ASCII character before its first error."""
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return not chunk[: error.start].isascii()
+    return True
 
 
 def _has_wide_line(chunk: bytes, delimiter: bytes, limit: int) -> bool:
@@ -127,15 +186,6 @@ def line_fields(line: bytes, delimiter: bytes) -> int:
         return len(next(csv.reader([text], delimiter=delimiter.decode()), []))
     except csv.Error:
         return line.count(delimiter) + 1
-
-
-def _multibyte_before_error(chunk: bytes) -> bool:
-    """Whether the chunk that failed holds a non-ASCII character before its first error."""
-    try:
-        chunk.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return not chunk[: error.start].isascii()
-    return True
 
 
 def accounts_for(census: Census, header_index: int, records: int) -> bool:

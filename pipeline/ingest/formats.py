@@ -79,6 +79,8 @@ class SourceRead:
         return self.reader_paths.get(str(path), str(path))
 
     def encoding(self, path: Path) -> str | None:
+        if (repaired := self.repaired.get(self.reader_path(path))) is not None:
+            return repaired.encoding
         census = self.censuses.get(self.reader_path(path))
         if census is not None:
             return census.encoding
@@ -378,7 +380,10 @@ def _reconcile(con: duckdb.DuckDBPyConnection, read: SourceRead) -> None:
     if read.repaired:
         return
     header_index = read.layout.header_index
-    wrong = {
+    undecodable = con.execute(
+        "select distinct _path from _reject_lines where reason like '%INVALID ENCODING%'"
+    ).fetchall()
+    wrong = {str(path) for (path,) in undecodable} | {
         path
         for path, census in read.censuses.items()
         if not accounts_for(census, header_index, records.get(path, 0))

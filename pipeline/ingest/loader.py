@@ -274,7 +274,7 @@ def _load_batch_or_each(
     slow = [p for p in batch if p.item.path in censuses and censuses[p.item.path].needs_repair]
     while fast:
         try:
-            outcomes += _load_or_split(con, obj, fast, tz, censuses)
+            outcomes += _load_or_split(con, obj, fast, tz, censuses, slow=slow)
             break
         except NeedsRepair as wrong:
             slow += [p for p in fast if str(p.item.path) in wrong.paths]
@@ -310,16 +310,23 @@ def _load_or_split(
     tz: str,
     censuses: dict[Path, Census],
     repaired: dict[Path, Repaired] | None = None,
+    slow: list[_Pending] | None = None,
 ) -> list[_Outcome]:
     """One scan for the batch; if it fails, each file on its own so only the bad one is
-    rejected."""
+    rejected. A single file the reader cannot account for joins `slow`; a batch with such files
+    raises `NeedsRepair` (nothing of it is committed)."""
     try:
         return _load_batch(con, obj, batch, tz, censuses, repaired)
     except NeedsRepair:
-        raise
+        if slow is None or len(batch) > 1:
+            raise
+        slow.append(batch[0])
+        return []
     except Exception as error:
         if len(batch) > 1:
-            return [o for one in batch for o in _load_or_split(con, obj, [one], tz, censuses)]
+            return [
+                o for one in batch for o in _load_or_split(con, obj, [one], tz, censuses, slow=slow)
+            ]
         path = batch[0].item.path
         reason = error.reason if isinstance(error, FileRejected) else unreadable(path, error)
         return [_Outcome(str(path), _reject(con, batch[0], reason))]

@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
-from pipeline.ingest.census import Census, line_fields, open_bytes
+from pipeline.ingest.census import Census, detect_encoding, line_fields, open_bytes
 
 WIDE_FACTOR = 10
 MAX_RECORD_CHARS = 1 << 20
@@ -53,6 +53,7 @@ class Reject:
 @dataclass
 class Repaired:
     path: Path  # UTF-8 CSV: the header on line 1, then the records the reader can take
+    encoding: str  # of the landing file
     runs: list[tuple[int, int, int]] = field(default_factory=list)  # (record, line, count)
     rejects: list[Reject] = field(default_factory=list)
     skipped: int = 0  # blank lines after the header
@@ -82,24 +83,31 @@ def _printable_bytes(raw: bytes) -> str:
 def repair(
     source: Path, target: Path, census: Census, header_index: int, delimiter: str, width: int
 ) -> Repaired:
-    repaired = Repaired(target)
+    encoding, invalid_utf8 = (
+        (census.encoding, False)
+        if census.encoding.startswith("utf-16")
+        else detect_encoding(source)
+    )
+    repaired = Repaired(target, encoding)
     with open_bytes(source) as raw, target.open("wb") as out:
-        lines = enumerate(_utf8_lines(raw, census.encoding), start=1)
+        lines = enumerate(_utf8_lines(raw, encoding), start=1)
         for _ in range(header_index):
             next(lines, None)
         header = next(lines, None)
         if header is None:
             return repaired
         out.write(header[1] if header[1].endswith(b"\n") else header[1] + b"\n")
-        _scan(lines, out, repaired, delimiter.encode(), width, census.invalid_utf8)
+        _scan(lines, out, repaired, delimiter.encode(), width, invalid_utf8)
     return repaired
 
 
-def _utf8_lines(raw: IO[bytes], encoding: str) -> Iterator[bytes]:
+def _utf8_lines(raw: io.BufferedIOBase, encoding: str) -> Iterator[bytes]:
     """The file's lines as UTF-8 bytes (an undecodable byte stays as it was, to be caught)."""
     if encoding == "utf-8":
         return iter(raw)
-    text = io.TextIOWrapper(raw, encoding=_CODECS[encoding], errors="surrogateescape", newline="")
+    text = io.TextIOWrapper(
+        cast("IO[bytes]", raw), encoding=_CODECS[encoding], errors="surrogateescape", newline=""
+    )
     return (line.encode("utf-8", "surrogateescape") for line in text)
 
 
