@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
+from pipeline.ingest import repair as repair_module
 from pipeline.ingest.census import take_census
 from pipeline.ingest.repair import repair
 from tests.conftest import LandingWriter
@@ -200,3 +202,29 @@ def test_repeated_extra_columns_keep_every_value_with_a_suffix(
         '{"Note":"one","Note_2":"two","Note_3":"three"}'
     )
     assert one(warehouse, "select extra_columns from meta.load_log") == ["Note", "Note_2", "Note_3"]
+
+
+def test_clean_blocks_and_single_lines_give_the_same_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks of clean lines go whole; a block with a quote left open, a blank line or a long
+    line is read line by line (also when a record starts in one block and ends in another)."""
+    source = tmp_path / "l.csv"
+    source.write_bytes(
+        b'Id,Email\n00Q1,a\n00Q2,b\n00Q3,"multi\nline"\n00Q4,d\n\n00Q5,"open\n00Q6,f\n'
+        + b"00Q7,"
+        + b"x" * 1500
+        + b"\n00Q8,h\n00Q9,i,j\n00QA,k"
+    )
+
+    def scanned(block: int) -> tuple[bytes, object, object, int]:
+        monkeypatch.setattr(repair_module, "_BLOCK", block)
+        target = tmp_path / f"clean_{block}.csv"
+        found = repair(source, target, take_census(source, ",", 20), 0, ",", 2)
+        rejects = [(r.line, r.reason[:20]) for r in found.rejects]
+        return target.read_bytes(), found.runs, rejects, found.skipped
+
+    whole = scanned(1 << 20)
+    assert whole[1] == [(1, 2, 3), (4, 6, 1), (5, 9, 5)]
+    assert whole[2] == [(8, "unterminated quote: ")]
+    assert all(scanned(block) == whole for block in (8, 20, 64))
