@@ -23,6 +23,7 @@ _CHUNK = 1 << 20
 # A line longer than twice this holds an aligned block without a newline; only such lines have
 # their fields counted (DuckDB's reject handling is quadratic in a line's field count).
 LONG_BLOCK = 512
+_TAIL = 64
 _UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
 UTF8_BOM = b"\xef\xbb\xbf"
 
@@ -32,6 +33,7 @@ class Census:
     lines: int  # physical lines (a last line without a newline counts)
     encoding: str  # by byte-order mark: utf-8 | utf-8-sig | utf-16-le | utf-16-be
     wide_lines: bool  # some line has more than `limit` fields or more than _CHUNK bytes
+    trailing_blank: int = 0  # blank lines at the end (the reader skips them; no line moves)
 
     @property
     def needs_repair(self) -> bool:
@@ -60,6 +62,7 @@ def take_census(path: Path, delimiter: str = ",", limit: int = 0) -> Census:
     last = 10
     wide = False
     carry = b""
+    tail = b""
     separator = delimiter.encode()
     buffer = bytearray(_CHUNK)
     data = np.frombuffer(buffer, np.uint8)
@@ -74,6 +77,7 @@ def take_census(path: Path, delimiter: str = ",", limit: int = 0) -> Census:
             newlines = np.equal(data[:size], 10, out=mask[:size])
             lines += int(np.count_nonzero(newlines))
             last = buffer[size - 1]
+            tail = (tail + bytes(buffer[max(0, size - _TAIL) : size]))[-_TAIL:]
             if limit and not wide:
                 carry, wide = _check_block(buffer, size, newlines, carry, separator, limit)
             block.release()
@@ -82,7 +86,21 @@ def take_census(path: Path, delimiter: str = ",", limit: int = 0) -> Census:
         wide = _is_wide(carry, separator, limit)
     if head and last != 10:
         lines += 1
-    return Census(lines, "utf-8-sig" if head.startswith(UTF8_BOM) else "utf-8", wide)
+    encoding = "utf-8-sig" if head.startswith(UTF8_BOM) else "utf-8"
+    return Census(lines, encoding, wide, _trailing_blank(tail))
+
+
+def _trailing_blank(tail: bytes) -> int:
+    """Blank lines at the end of the file (within its last bytes)."""
+    if not tail.endswith(b"\n"):
+        return 0
+    lines = tail.split(b"\n")[:-1]
+    blank = 0
+    for line in reversed(lines[1:]):  # the first may be cut
+        if line not in (b"", b"\r"):
+            return blank
+        blank += 1
+    return blank
 
 
 def _check_block(
@@ -190,4 +208,4 @@ def line_fields(line: bytes, delimiter: bytes) -> int:
 
 def accounts_for(census: Census, header_index: int, records: int) -> bool:
     """The reader's records and rejects cover every line after the header, one line each."""
-    return census.lines - header_index - 1 == records
+    return census.lines - census.trailing_blank - header_index - 1 == records

@@ -318,6 +318,8 @@ def finish_read(con: duckdb.DuckDBPyConnection, read: SourceRead) -> dict[str, i
         """
     ).fetchall()
     skipped: dict[str, int] = {path: r.skipped for path, r in read.repaired.items()}
+    if not read.repaired:
+        skipped |= {p: c.trailing_blank for p, c in read.censuses.items() if c.trailing_blank}
     for (path,) in footers:
         skipped[path] = skipped.get(path, 0) + 1
     _add_repairs(con, read)

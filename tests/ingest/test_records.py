@@ -228,3 +228,20 @@ def test_clean_blocks_and_single_lines_give_the_same_records(
     assert whole[1] == [(1, 2, 3), (4, 6, 1), (5, 9, 5)]
     assert whole[2] == [(8, "unterminated quote: ")]
     assert all(scanned(block) == whole for block in (8, 20, 64))
+
+
+def test_blank_lines_at_the_end_are_skipped_and_counted(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter, tmp_path: Path
+) -> None:
+    content = "Id,Email\r\n00Q1,a@x.com\r\n00Q2,b@x.com\r\n\r\n\r\n"
+    (tmp_path / "l.csv").write_text(content, newline="")
+    assert take_census(tmp_path / "l.csv", ",", 20).trailing_blank == 2
+    deliver("salesforce/Lead/l.csv", content)
+    run_ingest(warehouse, landing)
+    assert _log(warehouse, "salesforce/Lead/l.csv") == {
+        "rows_read": 2,
+        "rows_loaded": 2,
+        "rows_quarantined": 0,
+        "lines_skipped": 2,
+    }
+    assert _lines(warehouse, "salesforce/Lead/l.csv") == [(2, "00Q1"), (3, "00Q2")]
