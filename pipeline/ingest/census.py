@@ -64,9 +64,10 @@ def take_census(path: Path, delimiter: str = ",", limit: int = 0) -> Census:
     carry = b""
     tail = b""
     separator = delimiter.encode()
-    buffer = bytearray(_CHUNK)
+    capacity = _CHUNK if path.name.lower().endswith(".gz") else min(_CHUNK, path.stat().st_size + 1)
+    buffer = bytearray(capacity)  # most daily files are far smaller than a block
     data = np.frombuffer(buffer, np.uint8)
-    mask = np.empty(_CHUNK, np.bool_)
+    mask = np.empty(capacity, np.bool_)
     with open_bytes(path) as handle:
         size = handle.readinto(buffer)
         head = bytes(buffer[:4])
