@@ -22,6 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.bench.faults import add_wide_line_file
 from pipeline.bench.floors import ingest_floor, remove_database
 from pipeline.bench.probes import engine_probe, generator_probe
 from pipeline.bench.result import BenchResult, Stage, timed
@@ -49,6 +50,7 @@ def run_bench(
     landing = world(scale, cache / "worlds")
     work = cache / "runs" / scale.key
     night1, night2, last_day = split_last_day(landing, work)
+    add_wide_line_file(night1)
     database = work / "warehouse.duckdb"
     remove_database(database)
     result = BenchResult(scale.name, scale.people, scale.days, last_day, memory_limit)

@@ -10,6 +10,7 @@ or not at all, so a crash mid-file leaves no trace and the next run loads the fi
 from __future__ import annotations
 
 import hashlib
+import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -19,20 +20,25 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.ingest import parsing, spellings
+from pipeline.ingest.census import Census, take_census
 from pipeline.ingest.conventions import ConventionBook, Conventions, load_conventions
 from pipeline.ingest.errors import FileRejected, IngestError
 from pipeline.ingest.formats import (
+    JsonGroup,
     Layout,
+    NeedsRepair,
     SourceRead,
     file_format,
     finish_read,
-    first_line,
     line_of,
     register_source,
+    select_json_group,
     sniff,
+    unreadable,
 )
 from pipeline.ingest.objects import OBJECTS, SourceObject, find_object, snake_case
 from pipeline.ingest.parsing import SQL_TYPES, quote
+from pipeline.ingest.repair import WIDE_FACTOR, Repaired, printable, repair
 from pipeline.ingest.spellings import Spelled
 from pipeline.settings import Settings
 
@@ -60,6 +66,7 @@ create table if not exists meta.load_log (
     seconds double,
     loaded_at timestamp not null,
     modified_ns bigint,
+    encoding varchar,
     formats json
 );
 create table if not exists meta.quarantine (
@@ -110,7 +117,8 @@ def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(META_DDL)
     # Warehouses made before the quick check kept no modification time.
     con.execute("alter table meta.load_log add column if not exists modified_ns bigint")
-    # ... and before the detected spellings of dates and amounts.
+    # ... and before the detected encoding and the spellings of dates and amounts.
+    con.execute("alter table meta.load_log add column if not exists encoding varchar")
     con.execute("alter table meta.load_log add column if not exists formats json")
     con.execute(parsing.SFID18_MACRO)
 
@@ -253,25 +261,108 @@ def sha256_of(path: Path) -> str:
 def _load_batch_or_each(
     con: duckdb.DuckDBPyConnection, obj: SourceObject, batch: list[_Pending], rules: ConventionBook
 ) -> list[_Outcome]:
+    """CSV files whose census or reading shows records the reader would lose or misnumber go
+    through the quote-aware scan (`repair.py`), one at a time; the others load in one scan."""
+    if batch[0].layout.kind != "csv":
+        return _load_or_split(con, obj, batch, rules, {})
+    outcomes: list[_Outcome] = []
+    censuses: dict[Path, Census] = {}
+    for pending in batch:
+        try:
+            layout = pending.layout
+            limit = WIDE_FACTOR * len(layout.headers)
+            censuses[pending.item.path] = take_census(pending.item.path, layout.delimiter, limit)
+        except (OSError, EOFError, ValueError) as error:
+            reason = unreadable(pending.item.path, error)
+            outcomes.append(_Outcome(str(pending.item.path), _reject(con, pending, reason)))
+    fast = [p for p in batch if p.item.path in censuses and not censuses[p.item.path].needs_repair]
+    slow = [p for p in batch if p.item.path in censuses and censuses[p.item.path].needs_repair]
+    while fast:
+        try:
+            outcomes += _load_or_split(con, obj, fast, rules, censuses, slow=slow)
+            break
+        except NeedsRepair as wrong:
+            slow += [p for p in fast if str(p.item.path) in wrong.paths]
+            fast = [p for p in fast if str(p.item.path) not in wrong.paths]
+    with tempfile.TemporaryDirectory(prefix="mops-repair-") as work:
+        for index, pending in enumerate(slow):
+            target = Path(work) / f"{index}.csv"
+            outcomes += _load_repaired(con, obj, pending, rules, censuses, target)
+    return outcomes
+
+
+def _load_repaired(
+    con: duckdb.DuckDBPyConnection,
+    obj: SourceObject,
+    pending: _Pending,
+    rules: ConventionBook,
+    censuses: dict[Path, Census],
+    target: Path,
+) -> list[_Outcome]:
+    layout, path = pending.layout, pending.item.path
     try:
-        return _load_batch(con, obj, batch, rules)
+        repaired = repair(
+            path, target, censuses[path], layout.header_index, layout.delimiter, len(layout.headers)
+        )
+    except (OSError, EOFError, ValueError) as error:
+        return [_Outcome(str(path), _reject(con, pending, unreadable(path, error)))]
+    return _load_or_split(con, obj, [pending], rules, censuses, {path: repaired})
+
+
+def _load_or_split(
+    con: duckdb.DuckDBPyConnection,
+    obj: SourceObject,
+    batch: list[_Pending],
+    rules: ConventionBook,
+    censuses: dict[Path, Census],
+    repaired: dict[Path, Repaired] | None = None,
+    slow: list[_Pending] | None = None,
+) -> list[_Outcome]:
+    """One scan for the batch; if it fails, each file on its own so only the bad one is
+    rejected. A single file the reader cannot account for joins `slow`; a batch with such files
+    raises `NeedsRepair` (nothing of it is committed)."""
+    try:
+        return _load_batch(con, obj, batch, rules, censuses, repaired)
+    except NeedsRepair:
+        if slow is None or len(batch) > 1:
+            raise
+        slow.append(batch[0])
+        return []
     except Exception as error:
         if len(batch) > 1:
-            return [o for one in batch for o in _load_batch_or_each(con, obj, [one], rules)]
-        item, digest = batch[0].item, batch[0].digest
-        reason = f"cannot be read: {first_line(error)}"
-        return [_Outcome(str(item.path), _log_rejection(con, item, digest, reason))]
+            return [
+                o
+                for one in batch
+                for o in _load_or_split(con, obj, [one], rules, censuses, slow=slow)
+            ]
+        path = batch[0].item.path
+        reason = error.reason if isinstance(error, FileRejected) else unreadable(path, error)
+        return [_Outcome(str(path), _reject(con, batch[0], reason))]
+
+
+def _reject(con: duckdb.DuckDBPyConnection, pending: _Pending, reason: str) -> FileResult:
+    return _log_rejection(con, pending.item, pending.digest, reason)
 
 
 def _load_batch(
-    con: duckdb.DuckDBPyConnection, obj: SourceObject, batch: list[_Pending], rules: ConventionBook
+    con: duckdb.DuckDBPyConnection,
+    obj: SourceObject,
+    batch: list[_Pending],
+    rules: ConventionBook,
+    censuses: dict[Path, Census] | None = None,
+    repaired: dict[Path, Repaired] | None = None,
 ) -> list[_Outcome]:
     started = time.perf_counter()
     con.execute("begin transaction")
     try:
-        read = register_source(con, [p.item.path for p in batch], batch[0].layout)
+        paths = [p.item.path for p in batch]
+        chosen = {p: c for p, c in (censuses or {}).items() if p in paths}
+        read = register_source(con, paths, batch[0].layout, chosen, repaired)
         ensure_table(con, obj)
-        outcomes = _load_rows(con, obj, batch, read, rules, started)
+        if batch[0].layout.kind == "json":
+            outcomes = _load_json_groups(con, obj, batch, read, rules, started)
+        else:
+            outcomes = _load_rows(con, obj, batch, read, rules, started)
         con.execute("commit")
         return outcomes
     except BaseException:
@@ -279,12 +370,41 @@ def _load_batch(
         raise
 
 
+def _load_json_groups(
+    con: duckdb.DuckDBPyConnection,
+    obj: SourceObject,
+    batch: list[_Pending],
+    read: SourceRead,
+    rules: ConventionBook,
+    started: float,
+) -> list[_Outcome]:
+    """JSON files are typed per group of files with the same keys; a group without a
+    required column is rejected as a CSV header without it would be."""
+    grouped = {path for group in read.groups for path in group.paths}
+    empty = tuple(str(p.item.path) for p in batch if str(p.item.path) not in grouped)
+    groups = read.groups + ([JsonGroup(empty, ())] if empty else [])
+    outcomes: list[_Outcome] = []
+    for group in groups:
+        members = [p for p in batch if str(p.item.path) in group.paths]
+        missing = group.missing_required(obj) if group.leaves else []
+        if missing:
+            reason = (
+                f"missing required column(s) {', '.join(missing)} in the JSON rows (keys seen: "
+                f"{printable(', '.join(group.headers[:12]))}); deliver rows that have them"
+            )
+            outcomes += [_Outcome(str(p.item.path), _reject(con, p, reason)) for p in members]
+            continue
+        group_read = select_json_group(con, read, group)
+        outcomes += _load_rows(con, obj, members, group_read, rules, started)
+    return outcomes
+
+
 def _log_rejection(
     con: duckdb.DuckDBPyConnection, item: LandingFile, digest: str, reason: str
 ) -> FileResult:
     con.execute(
         "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, [], 'rejected', ?, 0, "
-        "now()::timestamp, ?, null)",
+        "now()::timestamp, ?, null, null)",
         [
             uuid.uuid4().hex,
             item.system,
@@ -350,12 +470,14 @@ def _map_headers(obj: SourceObject, headers: list[str]) -> _Mapping:
             by_name[alias] = column.name
     columns: dict[str, int] = {}
     extras: list[tuple[str, int]] = []
+    seen: dict[str, int] = {}
     for index, header in enumerate(headers):
         name = by_name.get(snake_case(header))
         if name is not None and name not in columns:
             columns[name] = index
         elif header.strip():
-            extras.append((header, index))
+            seen[header] = seen.get(header, 0) + 1  # a repeated extra column keeps every value
+            extras.append((header if seen[header] == 1 else f"{header}_{seen[header]}", index))
     return _Mapping(columns, extras)
 
 
@@ -475,15 +597,17 @@ def _load_rows(
     skipped = finish_read(con, read)
     # One VALUES list, not one statement per file: a batch may hold a thousand daily files.
     values = ", ".join(
-        f"({quote(str(p.item.path))}, {quote(p.item.relative_path)}, {quote(uuid.uuid4().hex)}, "
-        f"{quote(p.digest)}, {p.item.size}, {p.item.modified_ns}, "
-        f"{p.layout.header_index + skipped.get(str(p.item.path), 0)}, "
-        f"{_sql_text(spellings.formats_json(formats, str(p.item.path)))})"
+        f"({quote(read.reader_path(p.item.path))}, {quote(p.item.relative_path)}, "
+        f"{quote(uuid.uuid4().hex)}, {quote(p.digest)}, {p.item.size}, {p.item.modified_ns}, "
+        f"{p.layout.header_index + skipped.get(read.reader_path(p.item.path), 0)}, "
+        f"{_sql_text(read.encoding(p.item.path))}, "
+        f"{_sql_text(spellings.formats_json(formats, read.reader_path(p.item.path)))})"
         for p in batch
     )
     con.execute(
         "create or replace temp table _batch as select * from (values "
-        f"{values}) t(path, relative, load_id, sha256, bytes, modified_ns, lines_skipped, formats)"
+        f"{values}) t(path, relative, load_id, sha256, bytes, modified_ns, lines_skipped, "
+        "encoding, formats)"
     )
     # Rows inserted in this transaction have row ids from a large offset, in insertion order,
     # so a record's ordinal in its file is its row id minus the first row id of that file.
@@ -495,11 +619,11 @@ def _load_rows(
         from _typed group by _path
         """
     )
-    line = line_of(read, "_ord", "_path")
+    line = line_of(read, "t._ord", "t._path")
     typed_rows = (
         "(select t.*, t.rowid - f.first_rowid + 1 as _ord, b.relative as _relative, "
         "b.load_id as _load from _typed t join _files f using (_path) "
-        "join _batch b on b.path = t._path)"
+        "join _batch b on b.path = t._path) t"
     )
     target = ", ".join(_ident(c.name) for c in obj.columns)
     if obj.unpivot:
@@ -509,7 +633,7 @@ def _load_rows(
             insert into {obj.qualified_table} ({target}, {_ident(key)}, {_ident(value)},
                                                _file, _line, _load_id)
             select {target}, v.key, v.value, _relative, {line}, _load
-            from (select *, unnest(_values) as v from {typed_rows} where len(_errors) = 0)
+            from (select *, unnest(_values) as v from {typed_rows} where len(_errors) = 0) t
             """
         )
     else:
@@ -537,7 +661,7 @@ def _load_rows(
             f"""
             insert into meta.quarantine
             select b.load_id, {where}, b.relative, r.line, r.column_name,
-                   r.error_type || ': ' || r.error_message, null, r.csv_line, now()::timestamp
+                   r.reason, null, r.csv_line, now()::timestamp
             from _reject_lines r join _batch b on b.path = r._path
             """
         )
@@ -550,7 +674,8 @@ def _load_rows(
         select b.load_id, {where}, b.relative, b.sha256, b.bytes, {quote(read.layout.kind)},
                coalesce(f.total, 0) + coalesce(r.n, 0), coalesce(f.good, 0),
                coalesce(f.total - f.good, 0) + coalesce(r.n, 0), b.lines_skipped, {extras},
-               'loaded', null, {seconds}, now()::timestamp, b.modified_ns, b.formats::json
+               'loaded', null, {seconds}, now()::timestamp, b.modified_ns, b.encoding,
+               b.formats::json
         from _batch b
         left join _files f on f._path = b.path
         left join {rejects} r on r._path = b.path
