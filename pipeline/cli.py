@@ -201,8 +201,8 @@ def bench_engine_cmd(
 
     report = run_bench(models, rows=rows)
     typer.echo(report.summary())
-    _judge({"load_plan_over_parse": report.load_plan_ratio, "models_over_floor": report.ratio},
-           enforce)  # fmt: skip
+    ratios = {"load_plan_over_parse": report.load_plan_ratio, "models_over_floor": report.ratio}
+    _judge(ratios, enforce)
 
 
 def _judge(ratios: dict[str, float], enforce: bool) -> None:
