@@ -403,8 +403,8 @@ def _log_rejection(
     con: duckdb.DuckDBPyConnection, item: LandingFile, digest: str, reason: str
 ) -> FileResult:
     con.execute(
-        "insert into meta.load_log values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, [], 'rejected', ?, 0, "
-        "now()::timestamp, ?, null, null)",
+        f"insert into meta.load_log {_LOG_COLUMNS} values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, [], "
+        "'rejected', ?, 0, now()::timestamp, ?, null, null)",
         [
             uuid.uuid4().hex,
             item.system,
@@ -418,6 +418,14 @@ def _log_rejection(
         ],
     )
     return FileResult(item.system, item.object, item.relative_path, "rejected", error=reason)
+
+
+# By name: a warehouse that gained a column later has it last, not where META_DDL puts it.
+_LOG_COLUMNS = (
+    "(load_id, system, object, path, sha256, bytes, format, rows_read, rows_loaded, "
+    "rows_quarantined, lines_skipped, extra_columns, status, error, seconds, loaded_at, "
+    "modified_ns, encoding, formats)"
+)
 
 
 def _sql_text(text: str | None) -> str:
@@ -670,7 +678,7 @@ def _load_rows(
     extras = "[" + ", ".join(quote(h) for h, _ in mapping.extras) + "]::varchar[]"
     logged = con.execute(
         f"""
-        insert into meta.load_log
+        insert into meta.load_log {_LOG_COLUMNS}
         select b.load_id, {where}, b.relative, b.sha256, b.bytes, {quote(read.layout.kind)},
                coalesce(f.total, 0) + coalesce(r.n, 0), coalesce(f.good, 0),
                coalesce(f.total - f.good, 0) + coalesce(r.n, 0), b.lines_skipped, {extras},
