@@ -46,3 +46,4 @@ def test_a_wholly_quarantined_file_stops_the_build_and_keeps_the_marts(
         "(amount: cannot read as decimal (1))" in second.output
     )
     assert "not published this run" in second.output
+    assert "staging/stg_salesforce__opportunity" not in second.output  # the models did not run
