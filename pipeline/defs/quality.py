@@ -41,7 +41,8 @@ def model_relations(models_dir: Path | str) -> dict[str, dg.AssetKey]:
 
 
 def active_checks(models_dir: Path | str, checks: Sequence[Check] = CHECKS) -> list[Check]:
-    """The checks whose relation, and every relation they read, is a model of the project."""
+    """The checks whose relation, and every relation they read, is a model of the project or a
+    raw landing table."""
     relations = {**model_relations(models_dir), **RAW_KEYS}
     return [c for c in checks if all(r in relations for r in (c.relation, *c.reads))]
 
