@@ -125,7 +125,6 @@ AMBIGUOUS_OPPORTUNITIES = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="needs the values branch: per-column date spelling")
 def test_ambiguous_report_dates_and_date_only_created_dates_build_the_same_figures(
     tmp_path: Path,
 ) -> None:
