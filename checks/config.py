@@ -20,6 +20,7 @@ class CheckSettings(BaseModel):
     severity: Severity = "error"
     max_failing_rows: int = 0
     max_failing_rate: float | None = None
+    max_quarantined_share: float = Field(default=0.01, ge=0, le=1)  # load gate checks only
     enabled: bool = True
 
     @property

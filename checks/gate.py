@@ -16,8 +16,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from checks import loads
 from checks.config import CheckSettings, GateConfig, load_config
 from checks.increments import Increments
+from checks.loads import LoadCheck
 from checks.registry import CHECKS, Catalog, Check, SchemaCheck, SqlCheck, check_id
 
 if TYPE_CHECKING:
@@ -57,13 +59,22 @@ class CheckOutcome:
             return None
         return self.failing_rows / self.checked_rows
 
+    @property
+    def offending_files(self) -> list[str]:
+        """A load check's offending files, one line each with its top reasons."""
+        if not isinstance(self.check, LoadCheck) or self.passed:
+            return []
+        return loads.describe(self.sample)
+
     def summary(self) -> str:
         rate = f" ({self.failing_rate:.2%})" if self.failing_rate is not None else ""
         scope = f" in the increment {self.increment}" if self.increment else ""
+        unit = "file(s)" if isinstance(self.check, LoadCheck) else "row(s)"
         return (
             f"{check_id(self.check)} [{self.settings.severity}] {self.status}: "
-            f"{self.failing_rows} failing row(s){scope}{rate}"
+            f"{self.failing_rows} failing {unit}{scope}{rate}"
             + (f"; {self.error}" if self.error else "")
+            + "".join(f"\n  {line}" for line in self.offending_files)
         )
 
 
@@ -102,12 +113,14 @@ def run_check(
     """Run `check` on its relation, or only on `increment` (see checks/increments.py)."""
     started = time.perf_counter()
     missing = [r for r in (check.relation, *check.reads) if r not in tables]
-    sql = None if missing else check.render(tables, increment)
+    sql = None if missing else _render(check, tables, settings, increment)
     if sql is None:
         why = f"missing {', '.join(missing)}" if missing else "no columns to check"
         return CheckOutcome(check, settings, "not_applicable", error=why)
     try:
-        if isinstance(check, SqlCheck):
+        if isinstance(check, LoadCheck):  # every offending file, however many
+            failing, checked, sample, details = _run_sql(con, check, sql, settings, _EVERY)
+        elif isinstance(check, SqlCheck):
             failing, checked, sample, details = _run_sql(con, check, sql, settings, sample_rows)
         else:
             failing, checked, sample, details = _run_schema(con, check, sql, sample_rows)
@@ -123,9 +136,20 @@ def run_check(
     )  # fmt: skip
 
 
+_EVERY = 1_000_000
+
+
+def _render(
+    check: Check, tables: Catalog, settings: CheckSettings, increment: str | None
+) -> str | None:
+    if isinstance(check, LoadCheck):
+        return check.render(tables, settings.max_quarantined_share)
+    return check.render(tables, increment)
+
+
 def _run_sql(
     con: duckdb.DuckDBPyConnection,
-    check: SqlCheck,
+    check: SqlCheck | LoadCheck,
     sql: str,
     settings: CheckSettings,
     sample_rows: int,
@@ -139,7 +163,7 @@ def _run_sql(
     for row in rows[1:]:
         row.pop(_COUNT, None)
     checked = None
-    if failing and settings.max_failing_rate is not None:
+    if failing and settings.max_failing_rate is not None and isinstance(check, SqlCheck):
         counted = con.execute(f"select count(*) from {check.relation}").fetchone()
         checked = int(counted[0]) if counted else 0
     return failing, checked, [jsonable(r) for r in rows], {}
@@ -225,7 +249,10 @@ def iter_gate(
             continue
         increment = increments.scope(check, settings)
         outcome = run_check(con, check, settings, tables, config.sample_rows, increment)
-        if outcome.status != "not_applicable":
+        if isinstance(check, LoadCheck):
+            if increments.writable and outcome.status != "not_applicable" and not outcome.blocks:
+                loads.remember(con, check, tables)
+        elif outcome.status != "not_applicable":
             clean = outcome.status == "passed" and outcome.failing_rows == 0
             increments.remember(con, check, clean)
         yield outcome

@@ -1,10 +1,12 @@
 """The checks of the quality gate: which relation each guards and how it finds failing rows.
 
-Two kinds, both returning the failing rows' keys and values:
+Three kinds, each returning the failing rows' keys and values:
 - `SqlCheck`: a query returning failing rows, run in DuckDB (uniqueness, relationships and the
   cross-table invariants of the marts: group-bys and joins belong where the data is).
 - `SchemaCheck`: a Pandera DataFrameModel (`checks.schemas`) validated on a Polars frame of only
   the columns it names (syntax, ranges, row-level ordering).
+- `LoadCheck` (`checks.loads`): the load gate on the files a run loaded, one failing row per
+  offending file.
 
 A check whose relation (or a relation it reads) does not exist is not run (the KPI marts
 activate their checks once they land). A check that can judge the rows an incremental run wrote
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from checks.loads import LOAD_CHECKS, LoadCheck
 
 Catalog = Mapping[str, Sequence[str]]
 """Columns of every relation in the warehouse, by `schema.table`."""
@@ -59,7 +63,7 @@ class SchemaCheck:
         return f"select {columns} from {source}" if columns else None
 
 
-Check = SqlCheck | SchemaCheck
+Check = SqlCheck | SchemaCheck | LoadCheck
 
 
 def check_id(check: Check) -> str:
@@ -260,6 +264,8 @@ STAGING_KEYS: dict[str, tuple[str, ...]] = {
 _LIFECYCLE = "person_id, lead_at, mql_at, sql_at, opportunity_at, customer_at"
 
 CHECKS: tuple[Check, ...] = (
+    # the load gate: the files this run loaded (checks/loads.py)
+    *LOAD_CHECKS,
     # staging: one row per id
     *(unique(relation, keys) for relation, keys in STAGING_KEYS.items()),
     # identity

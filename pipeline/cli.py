@@ -88,6 +88,9 @@ def build(
     for check in failed:
         style = "red" if check.blocking else "yellow"
         console.print(f"  [{style}]{'error' if check.blocking else 'warn '}[/] {check.key}")
+        for line in check.offending_files.splitlines():
+            text = f"        {line.removeprefix('- ')}"
+            console.print(text, markup=False, highlight=False, soft_wrap=True)
     console.print(f"warehouse: {settings.warehouse}  (duckdb -readonly {settings.warehouse})")
     console.print("load log:  meta.load_log, quarantined rows: meta.quarantine")
     if outcome.published:

@@ -1,6 +1,9 @@
 -- Lifecycle evidence, one row per (person, stage, time, evidence). Stages: lead, mql, sql,
 -- opportunity, customer. Evidence:
---   record_created     any live record of the person was created (lead)
+--   record_created     any live record of the person was created (lead); a Salesforce lead
+--                      with no timestamp at all (stg_salesforce__lead.created_at) at its first
+--                      campaign-member response (FirstRespondedDate, else the member's
+--                      CreatedDate when it responded)
 --   marketo_status     a Marketo "Change Data Value" on var('marketo_status_attribute')
 --                      ("Lead Status"); its "New Value" mapped by the seed lead_status_stages
 --   marketo_score      (only when var('mql_score_threshold') is set) a "Change Score" activity
@@ -26,6 +29,10 @@ activities as (
 
 salesforce_leads as (
     select * from {{ ref('stg_salesforce__lead') }}
+),
+
+campaign_members as (
+    select * from {{ ref('stg_salesforce__campaign_member') }}
 ),
 
 raw_salesforce_leads as (
@@ -60,15 +67,28 @@ marketo_people as (
     where source_system = 'marketo' and source_object = 'leads'
 ),
 
+lead_first_responses as (
+    select
+        lead_id,
+        min(coalesce(cast(first_responded_date as timestamp), created_at)) as responded_at
+    from campaign_members
+    where lead_id is not null and has_responded
+    group by lead_id
+),
+
 record_created as (
     select
         crosswalk.person_id,
         'lead' as stage,
-        records.created_at as entered_at,
+        coalesce(records.created_at, lead_first_responses.responded_at) as entered_at,
         'record_created' as evidence
     from records
     inner join crosswalk on crosswalk.record_key = records.record_key
-    where records.created_at is not null
+    left join lead_first_responses
+        on crosswalk.source_system = 'salesforce'
+        and crosswalk.source_object = 'Lead'
+        and lead_first_responses.lead_id = crosswalk.source_id
+    where coalesce(records.created_at, lead_first_responses.responded_at) is not null
 ),
 
 marketo_status as (

@@ -2,7 +2,9 @@
 guards, `error` ones blocking, with failing-row counts and a sample of failing keys/values.
 
 Only checks whose model exists in the project get a spec (the KPI marts' checks appear once their
-SQL lands); loading this module imports no duckdb, polars or pandera.
+SQL lands); loading this module imports no duckdb, polars or pandera. The load gate's checks
+(checks/loads.py) sit on the `raw/<system>/<object>` assets in an op of their own, `load_gate`,
+so a blocked load stops the models before they read it.
 """
 
 from collections.abc import Iterator, Sequence
@@ -12,13 +14,17 @@ from typing import TYPE_CHECKING, Any
 import dagster as dg
 
 from checks.config import GateConfig, load_config
+from checks.loads import LoadCheck
 from checks.registry import CHECKS, Check, check_id
 from pipeline.defs.resources import WarehouseResource
+from pipeline.ingest.objects import OBJECTS
 
 if TYPE_CHECKING:
     from checks.gate import CheckOutcome
 
 GATE_OP = "quality_gate"
+LOAD_GATE_OP = "load_gate"
+RAW_KEYS = {obj.qualified_table: dg.AssetKey(list(obj.asset_path)) for obj in OBJECTS}
 _SKIP_FOLDERS = {"tests", "macros"}
 
 
@@ -35,12 +41,15 @@ def model_relations(models_dir: Path | str) -> dict[str, dg.AssetKey]:
 
 
 def active_checks(models_dir: Path | str, checks: Sequence[Check] = CHECKS) -> list[Check]:
-    """The checks whose relation, and every relation they read, is a model of the project."""
-    relations = model_relations(models_dir)
+    """The checks whose relation, and every relation they read, is a model of the project or a
+    raw landing table."""
+    relations = {**model_relations(models_dir), **RAW_KEYS}
     return [c for c in checks if all(r in relations for r in (c.relation, *c.reads))]
 
 
 def asset_key(relation: str) -> dg.AssetKey:
+    if relation in RAW_KEYS:
+        return RAW_KEYS[relation]
     schema, table = relation.split(".", 1)
     return dg.AssetKey([schema, table])
 
@@ -51,7 +60,7 @@ def check_key(check: Check) -> dg.AssetCheckKey:
 
 def check_spec(check: Check, config: GateConfig) -> dg.AssetCheckSpec:
     settings = config.for_check(check.relation, check.name)
-    kind = "sql" if check.__class__.__name__ == "SqlCheck" else "pandera"
+    kind = {"SqlCheck": "sql", "LoadCheck": "load"}.get(check.__class__.__name__, "pandera")
     return dg.AssetCheckSpec(
         name=check.name,
         asset=asset_key(check.relation),
@@ -92,6 +101,10 @@ def check_result(outcome: "CheckOutcome") -> dg.AssetCheckResult:
         metadata["failures_by_rule"] = dg.MetadataValue.json(outcome.details)
     if outcome.error:
         metadata["error"] = outcome.error
+    if outcome.offending_files:
+        metadata["offending_files"] = dg.MetadataValue.md(
+            "\n".join(f"- {line}" for line in outcome.offending_files)
+        )
     return dg.AssetCheckResult(
         asset_key=asset_key(outcome.check.relation),
         check_name=outcome.check.name,
@@ -102,14 +115,19 @@ def check_result(outcome: "CheckOutcome") -> dg.AssetCheckResult:
     )
 
 
-def gate_checks_def(checks: Sequence[Check], config: GateConfig) -> dg.AssetChecksDefinition:
+def gate_checks_def(
+    checks: Sequence[Check],
+    config: GateConfig,
+    name: str = GATE_OP,
+    description: str = "The quality gate (checks/): Pandera models and SQL checks in DuckDB.",
+) -> dg.AssetChecksDefinition:
     by_key = {check_key(c): c for c in checks}
 
     @dg.multi_asset_check(
         specs=[check_spec(c, config) for c in checks],
-        name=GATE_OP,
+        name=name,
         can_subset=True,
-        description="The quality gate (checks/): Pandera models and SQL checks in DuckDB.",
+        description=description,
     )
     def _gate(
         context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource
@@ -122,7 +140,8 @@ def gate_checks_def(checks: Sequence[Check], config: GateConfig) -> dg.AssetChec
         with warehouse.connect() as con:
             for outcome in iter_gate(con, selected, config):
                 if outcome.status == "failed":
-                    context.log.warning(outcome.summary())
+                    log = context.log.error if outcome.blocks else context.log.warning
+                    log(outcome.summary())
                 yield check_result(outcome)
 
     return _gate
@@ -131,9 +150,18 @@ def gate_checks_def(checks: Sequence[Check], config: GateConfig) -> dg.AssetChec
 def build_quality_defs(models_dir: Path | str, config: GateConfig | None = None) -> dg.Definitions:
     config = config or load_config()
     checks = [c for c in active_checks(models_dir) if config.for_check(c.relation, c.name).enabled]
-    if not checks:
-        return dg.Definitions()
-    return dg.Definitions(asset_checks=[gate_checks_def(checks, config)])
+    on_loads = [c for c in checks if isinstance(c, LoadCheck)]
+    on_models = [c for c in checks if not isinstance(c, LoadCheck)]
+    defs = []
+    if on_loads:
+        load_gate = gate_checks_def(
+            on_loads, config, LOAD_GATE_OP,
+            "The load gate (checks/loads.py): quarantined rows in the files this run loaded.",
+        )  # fmt: skip
+        defs.append(load_gate)
+    if on_models:
+        defs.append(gate_checks_def(on_models, config))
+    return dg.Definitions(asset_checks=defs)
 
 
 __all__ = ["active_checks", "asset_key", "build_quality_defs", "check_key", "model_relations"]

@@ -25,6 +25,7 @@ class CheckOutcome:
     key: str  # <asset>:<check>
     passed: bool
     blocking: bool
+    offending_files: str = ""  # the load gate's files and top reasons, one per line
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,12 @@ def _checks(result: dg.ExecuteInProcessResult) -> list[CheckOutcome]:
             f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}",
             evaluation.passed,
             evaluation.severity == dg.AssetCheckSeverity.ERROR,
+            _text(evaluation.metadata.get("offending_files")),
         )
         for evaluation in result.get_asset_check_evaluations()
     ]
+
+
+def _text(value: object) -> str:
+    text = getattr(value, "value", None)
+    return text if isinstance(text, str) else ""

@@ -105,7 +105,7 @@ class FileResult:
     system: str
     object: str
     path: str
-    status: str  # loaded | rejected | skipped
+    status: str  # loaded | rejected | skipped (meta.load_log says `partial` when quarantined)
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -232,7 +232,7 @@ def _batches(items: list[_Pending]) -> Iterator[list[_Pending]]:
 
 
 def _statuses(retry_rejected: bool) -> str:
-    return "('loaded')" if retry_rejected else "('loaded', 'rejected')"
+    return "('loaded', 'partial')" if retry_rejected else "('loaded', 'partial', 'rejected')"
 
 
 def _seen_hashes(con: duckdb.DuckDBPyConnection, retry_rejected: bool) -> set[tuple[str, str, str]]:
@@ -682,8 +682,9 @@ def _load_rows(
         select b.load_id, {where}, b.relative, b.sha256, b.bytes, {quote(read.layout.kind)},
                coalesce(f.total, 0) + coalesce(r.n, 0), coalesce(f.good, 0),
                coalesce(f.total - f.good, 0) + coalesce(r.n, 0), b.lines_skipped, {extras},
-               'loaded', null, {seconds}, now()::timestamp, b.modified_ns, b.encoding,
-               b.formats::json
+               case when coalesce(f.total - f.good, 0) + coalesce(r.n, 0) > 0
+                   then 'partial' else 'loaded' end,
+               null, {seconds}, now()::timestamp, b.modified_ns, b.encoding, b.formats::json
         from _batch b
         left join _files f on f._path = b.path
         left join {rejects} r on r._path = b.path

@@ -138,26 +138,56 @@ _AS_OF_FALLBACK = (("fct_touch", "touched_at"), ("fct_ad_spend_daily", "date"),
                    ("fct_opportunity", "created_date"))  # fmt: skip
 
 
+_REPORTING_AS_OF = "intermediate.int_reporting__as_of"
+
+
 def resolve_as_of(con: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> dt.date | None:
-    """The latest `as_of` of the published marts, else the latest date in the facts."""
+    """The latest `as_of` of the published marts, else the KPI marts' reporting date
+    (int_reporting__as_of), else the latest date in the facts."""
     present = {
-        (str(table), str(column))
-        for table, column in con.execute(
-            "select table_name, column_name from information_schema.columns "
-            "where table_catalog = current_database() and table_schema = ?",
-            [MARTS_SCHEMA],
+        (str(schema), str(table), str(column))
+        for schema, table, column in con.execute(
+            "select table_schema, table_name, column_name from information_schema.columns "
+            "where table_catalog = current_database()"
         ).fetchall()
     }
-    pairs = [(t, "as_of") for t in tables if (t, "as_of") in present]
-    pairs = pairs or [pair for pair in _AS_OF_FALLBACK if pair in present]
-    if not pairs:
-        return None
+    relations = [
+        f"{MARTS_SCHEMA}.{_quote(t)}" for t in tables if (MARTS_SCHEMA, t, "as_of") in present
+    ]
+    if relations:
+        return _latest(con, [(r, "as_of") for r in relations])
+    if (*_REPORTING_AS_OF.split("."), "as_of") in present:
+        return _latest(con, [(_REPORTING_AS_OF, "as_of")])
+    facts = [
+        (f"{MARTS_SCHEMA}.{_quote(t)}", c)
+        for t, c in _AS_OF_FALLBACK
+        if (MARTS_SCHEMA, t, c) in present
+    ]
+    return _latest(con, facts) if facts else None
+
+
+def _latest(con: duckdb.DuckDBPyConnection, columns: Sequence[tuple[str, str]]) -> dt.date | None:
     union = " union all ".join(
-        f"select max({_quote(c)})::date as d from {MARTS_SCHEMA}.{_quote(t)}" for t, c in pairs
+        f"select max({_quote(c)})::date as d from {relation}" for relation, c in columns
     )
     row = con.execute(f"select max(d) from ({union})").fetchone()
     value = row[0] if row else None
     return value if isinstance(value, dt.date) else None
+
+
+def loaded_sources(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """`system/object` of every landing object with loaded rows (meta.load_log), sorted."""
+    logged = con.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'meta' and table_name = 'load_log'"
+    ).fetchone()
+    if not (logged and logged[0]):
+        return []
+    rows = con.execute(
+        "select system || '/' || object from meta.load_log group by system, object "
+        "having sum(rows_loaded) > 0 order by 1"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
 
 
 def _remove(path: Path) -> None:
@@ -222,7 +252,7 @@ def publish(
     )
     try:
         counts = _write_tables(con, tables, docs)
-        _write_published(con, run_id, as_of, published_at, counts)
+        _write_published(con, run_id, as_of, published_at, counts, loaded_sources(con))
         for table in [*tables, PUBLISHED_TABLE]:
             out = parquet_dir / f"{table}.parquet"
             con.execute(
@@ -277,6 +307,9 @@ _PUBLISHED_DOCS = {
     "published_at": "When the file was published (UTC).",
     "table_name": "A published table.",
     "row_count": "Its number of rows.",
+    "source_systems": "The source systems with loaded rows (salesforce, marketo, ...).",
+    "source_objects": "The landing objects with loaded rows, as system/object: a KPI that "
+    "needs an absent one (ad spend for cost KPIs, Marketo for email KPIs) is NULL, not 0.",
 }
 
 
@@ -286,19 +319,29 @@ def _write_published(
     as_of: dt.date | None,
     published_at: dt.datetime,
     counts: Mapping[str, int],
+    sources: Sequence[str],
 ) -> None:
     table = f"{_ALIAS}.main.{PUBLISHED_TABLE}"
     con.execute(
         f"create table {table} (run_id varchar not null, as_of date, "
-        "published_at timestamp not null, table_name varchar not null, row_count bigint not null)"
+        "published_at timestamp not null, table_name varchar not null, row_count bigint not null, "
+        "source_systems varchar[] not null, source_objects varchar[] not null)"
     )
-    rows = [(run_id, as_of, published_at, name, count) for name, count in counts.items()]
+    systems = sorted({source.split("/", 1)[0] for source in sources})
+    objects = list(sources)
+    rows = [
+        (run_id, as_of, published_at, name, count, systems, objects)
+        for name, count in counts.items()
+    ]
     if not rows:
-        rows = [(run_id, as_of, published_at, PUBLISHED_TABLE, 0)]
-    con.executemany(f"insert into {table} values (?, ?, ?, ?, ?)", rows)
+        rows = [(run_id, as_of, published_at, PUBLISHED_TABLE, 0, systems, objects)]
+    con.executemany(f"insert into {table} values (?, ?, ?, ?, ?, ?, ?)", rows)
     con.execute(
         f"comment on table {table} is "
-        + _literal("One row per published table: the run, as_of and row count of this file.")
+        + _literal(
+            "One row per published table: the run, as_of and row count of this file, and the "
+            "sources that had data."
+        )
     )
     for column, text in _PUBLISHED_DOCS.items():
         con.execute(f"comment on column {table}.{column} is {_literal(text)}")

@@ -1,6 +1,7 @@
 -- LinkedIn ad analytics pivoted by campaign group (LinkedIn's campaign group is what the other
 -- platforms call a campaign), one row per delivered row of the latest delivery of its
--- (account, campaign group, date). The campaign id is the numeric id at the end of the pivot
+-- (account, campaign group, date). The account is the row's accountId, else the
+-- `account_<id>` in the file name, else 'unknown' (macros/ads.py; `account_source` says which). The campaign id is the numeric id at the end of the pivot
 -- URN (`urn:li:sponsoredCampaignGroup:601000001` -> `601000001`), from `pivot_value` or the
 -- first element of `pivot_values`. The date is date_range_start_* (UTC days). Spend is
 -- cost_in_local_currency in `currency`; a row without a currency (or without a local cost) is
@@ -12,7 +13,8 @@ with source as (
 renamed as (
     select
         'linkedin_ads' as platform,
-        regexp_extract(trim(account_id), '([0-9]+)$', 1) as account_id,
+        {{ linkedin_account_id('account_id', '_file') }} as account_id,
+        {{ linkedin_account_source('account_id', '_file') }} as account_source,
         regexp_extract(
             coalesce(nullif(trim(pivot_value), ''), pivot_values ->> '$[0]'), '([0-9]+)$', 1
         ) as campaign_id,
@@ -38,6 +40,7 @@ priced as (
     select
         platform,
         account_id,
+        account_source,
         campaign_id,
         campaign_name,
         date,
