@@ -9,6 +9,10 @@
 | `MOPS_REPORT_TIMEZONE` | `UTC` (zone of report-style `MM/DD/YY hh:mm AM` timestamps) |
 | `MOPS_MEMORY_LIMIT`  | DuckDB's default (80% of RAM)   |
 | `MOPS_INGEST_SETTINGS` | `ingest.yml` (date order, decimal separator per object) |
+| `MOPS_SETTLE_SECONDS` | `5` (a landing file changed more recently is watched that long first) |
+| `MOPS_LANDING_FOLLOW_SYMLINKS` | off (links leading out of the landing folder are not followed) |
+| `MOPS_FILE_MODE`     | `0600` (warehouse, marts, Parquet, lock and salt files: owner only) |
+| `MOPS_PERSON_KEY_SALT` | generated once into `<warehouse dir>/.mops_person_key_salt` |
 | `DAGSTER_HOME`       | `dagster_home`                  |
 
 Relative paths resolve against the project root (the folder holding `pyproject.toml`).
@@ -20,7 +24,42 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.errors import MopsError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_TRUE = {"1", "true", "yes", "on"}
+
+
+class SettingsError(MopsError):
+    """An environment variable holds a value mops cannot use."""
+
+
+def _file_mode(text: str | None) -> int:
+    if not text:
+        return 0o600
+    try:
+        mode = int(text, 8)
+    except ValueError:
+        mode = -1
+    if not 0 <= mode <= 0o777 or not mode & 0o600 == 0o600:
+        raise SettingsError(
+            f"MOPS_FILE_MODE={text!r} is not an octal file mode the owner can read and write; "
+            "use e.g. 0600 (owner only) or 0640 (owner, plus its group reading)"
+        )
+    return mode
+
+
+def _seconds(variable: str, default: float) -> float:
+    text = os.environ.get(variable)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise SettingsError(f"{variable}={text!r} is not a number of seconds (e.g. 5 or 0.5)")
+    return value
 
 
 def _path(variable: str, default: str) -> Path:
@@ -39,6 +78,10 @@ class Settings:
     memory_limit: str | None = None
     seeds_dir: Path = field(default=PROJECT_ROOT / "seeds")
     ingest_settings: Path = field(default=PROJECT_ROOT / "ingest.yml")
+    settle_seconds: float = 5.0
+    follow_symlinks: bool = False
+    file_mode: int = 0o600
+    person_key_salt: str | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -51,4 +94,8 @@ class Settings:
             report_timezone=os.environ.get("MOPS_REPORT_TIMEZONE") or "UTC",
             memory_limit=os.environ.get("MOPS_MEMORY_LIMIT") or None,
             ingest_settings=_path("MOPS_INGEST_SETTINGS", "ingest.yml"),
+            settle_seconds=_seconds("MOPS_SETTLE_SECONDS", 5.0),
+            follow_symlinks=(os.environ.get("MOPS_LANDING_FOLLOW_SYMLINKS") or "").lower() in _TRUE,
+            file_mode=_file_mode(os.environ.get("MOPS_FILE_MODE")),
+            person_key_salt=os.environ.get("MOPS_PERSON_KEY_SALT") or None,
         )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
+
+# Test files are written a moment before they are read: no settle wait unless a test asks.
+os.environ.setdefault("MOPS_SETTLE_SECONDS", "0")
 
 from pipeline.warehouse import connect
 

@@ -23,7 +23,6 @@ from pipeline.defs.run import FULL_REFRESH_JOB, NIGHTLY_JOB
 NIGHTLY_CRON = "0 2 * * *"
 TIMEZONE_ENV = "MOPS_SCHEDULE_TIMEZONE"
 EVERYTHING = dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks()
-LANDING_SUFFIXES = (".csv", ".csv.gz", ".tsv", ".json", ".jsonl", ".parquet")
 
 nightly_job = dg.define_asset_job(
     name=NIGHTLY_JOB,
@@ -60,15 +59,18 @@ nightly_schedule = dg.ScheduleDefinition(
 )
 
 
-def landing_files(landing: Path) -> list[tuple[str, int]]:
-    """(path relative to the landing dir, size in bytes) of every deliverable file."""
+def landing_files(landing: Path, follow_symlinks: bool = False) -> list[tuple[str, int]]:
+    """(path relative to the landing dir, bytes) of every entry ingest would log: the loader's
+    own discovery, less files with a temporary name (they are not loaded until renamed)."""
+    from pipeline.ingest.landing import discover, is_temporary
+
     if not landing.is_dir():
         return []
-    found = []
-    for path in landing.rglob("*"):
-        if path.is_file() and path.name.lower().endswith(LANDING_SUFFIXES):
-            found.append((path.relative_to(landing).as_posix(), path.stat().st_size))
-    return sorted(found)
+    return [
+        (entry.relative_path, entry.size)
+        for entry in discover(landing, follow_symlinks=follow_symlinks)
+        if not is_temporary(entry.path.name)
+    ]
 
 
 def batch_key(files: Iterable[tuple[str, int]]) -> str:
@@ -112,7 +114,7 @@ def new_landing_files(
     loaded = loaded_files(Path(warehouse.warehouse_path()))
     if loaded is None:
         return dg.SkipReason("the warehouse is being written; looking again at the next tick")
-    new = [item for item in landing_files(landing) if item not in loaded]
+    new = [item for item in landing_files(landing, settings.follow_symlinks) if item not in loaded]
     if not new:
         return dg.SkipReason(f"no new files in {landing}")
     key = batch_key(new)

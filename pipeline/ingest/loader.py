@@ -9,20 +9,21 @@ or not at all, so a crash mid-file leaves no trace and the next run loads the fi
 
 from __future__ import annotations
 
-import hashlib
 import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.ingest import landing as landing_zone
 from pipeline.ingest import parsing, spellings
+from pipeline.ingest.appends import APPENDABLE, Logged, appendable, hash_file, write_tail
 from pipeline.ingest.census import Census, take_census
 from pipeline.ingest.conventions import ConventionBook, Conventions, load_conventions
-from pipeline.ingest.errors import FileRejected, IngestError
+from pipeline.ingest.errors import FileRejected
 from pipeline.ingest.formats import (
     JsonGroup,
     Layout,
@@ -36,6 +37,7 @@ from pipeline.ingest.formats import (
     sniff,
     unreadable,
 )
+from pipeline.ingest.landing import LandingFile, has_changed
 from pipeline.ingest.objects import OBJECTS, SourceObject, find_object, snake_case
 from pipeline.ingest.parsing import SQL_TYPES, quote
 from pipeline.ingest.repair import WIDE_FACTOR, Repaired, printable, repair
@@ -85,27 +87,13 @@ create table if not exists meta.quarantine (
 
 
 @dataclass(frozen=True)
-class LandingFile:
-    system: str
-    object: str
-    path: Path
-    relative_path: str
-    size: int
-    modified_ns: int
-
-    @property
-    def fingerprint(self) -> tuple[str, int, int]:
-        """rsync's quick check: a file with the same path, size and mtime as a logged one is
-        that file, so it is skipped without reading (hashing 12 GB took 14 s every night)."""
-        return (self.relative_path, self.size, self.modified_ns)
-
-
-@dataclass(frozen=True)
 class FileResult:
     system: str
     object: str
     path: str
-    status: str  # loaded | rejected | skipped (meta.load_log says `partial` when quarantined)
+    status: (
+        str  # loaded | rejected | duplicate | skipped | deferred (log: `partial` if quarantined)
+    )
     rows_read: int = 0
     rows_loaded: int = 0
     rows_quarantined: int = 0
@@ -124,23 +112,14 @@ def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def discover(landing: Path, objects: Iterable[SourceObject] | None = None) -> list[LandingFile]:
-    """Every file under `<landing>/<system>/<object>/`, in delivery order (sorted names)."""
-    if not landing.is_dir():
-        raise IngestError(
-            f"landing folder {landing} does not exist: set MOPS_LANDING_DIR or pass --landing"
-        )
-    wanted = {(o.system, o.name) for o in objects} if objects is not None else None
-    files = []
-    for path in sorted(landing.glob("*/*/*")):
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        system, name = path.parent.parent.name, path.parent.name
-        if wanted is not None and (system, name) not in wanted:
-            continue
-        stat = path.stat()
-        relative = path.relative_to(landing).as_posix()
-        files.append(LandingFile(system, name, path, relative, stat.st_size, stat.st_mtime_ns))
-    return files
+    """The deliveries under `<landing>/<system>/<object>/`, in delivery order (sorted names)."""
+    wanted = None if objects is None else [(o.system, o.name) for o in objects]
+    found = landing_zone.discover(landing, wanted, _KNOWN)
+    return [entry for entry in found if entry.is_delivery]
+
+
+_KNOWN = [(o.system, o.name) for o in OBJECTS]
+_DONE = ("loaded", "partial", "duplicate")
 
 
 def ingest_landing(
@@ -150,49 +129,104 @@ def ingest_landing(
     objects: Iterable[SourceObject] | None = None,
     retry_rejected: bool = False,
 ) -> list[FileResult]:
-    """Load every new file of `objects` (default: all) found under `landing`.
+    """Account for every entry of `objects` (default: all) found under `landing` (and for
+    every entry of no known object): load new files, log the others with why.
 
     Files of one object with the same layout load together in one scan and one transaction
     (a crash leaves none of them loaded); if that scan fails, each file loads on its own so
-    only the unreadable one is rejected.
+    only the unreadable one is rejected. A file that changed while it was read is rolled
+    back and deferred to a later run.
     """
     settings = settings or Settings.from_env()
     chosen = OBJECTS if objects is None else tuple(objects)
     ensure_meta(con)
     rules = load_conventions(settings.ingest_settings, settings.report_timezone)
-    seen = _seen_hashes(con, retry_rejected)
-    logged = _seen_fingerprints(con, retry_rejected)
+    wanted = None if objects is None else [(o.system, o.name) for o in chosen]
+    entries = landing_zone.discover(landing, wanted, _KNOWN, settings.follow_symlinks)
+    entries = landing_zone.settle(entries, settings.settle_seconds)
+    statuses = _DONE if retry_rejected else (*_DONE, "rejected")
+    logged = _seen_fingerprints(con, statuses)
+    seen = _seen_hashes(con, statuses)
+    grown = _latest_loads(con)
     results: dict[Path, FileResult] = {}
     pending: dict[tuple[str, str], list[_Pending]] = {}
-    files = discover(landing, None if objects is None else chosen)
-    for item in files:
-        if item.fingerprint in logged:
-            results[item.path] = FileResult(item.system, item.object, item.relative_path, "skipped")
-            continue
-        digest = sha256_of(item.path)
-        if (item.system, item.object, digest) in seen:
-            results[item.path] = FileResult(item.system, item.object, item.relative_path, "skipped")
-            continue
-        seen.add((item.system, item.object, digest))
-        try:
-            obj = find_object(item.system, item.object)
-            if obj is None:
-                known = ", ".join(f"{o.system}/{o.name}" for o in OBJECTS)
-                raise FileRejected(item.path, f"unknown landing object; expected one of: {known}")
-            layout = sniff(item.path, obj)
-        except FileRejected as rejection:
-            results[item.path] = _log_rejection(con, item, digest, rejection.reason)
-            continue
-        pending.setdefault((item.system, item.object), []).append(_Pending(item, digest, layout))
-    for (system, name), items in pending.items():
-        obj = find_object(system, name)
-        assert obj is not None
-        for batch in _batches(items):
-            for result in _load_batch_or_each(con, obj, batch, rules):
-                results[Path(result.path_on_disk)] = result.result
+    with tempfile.TemporaryDirectory(prefix="mops-tails-") as tails:
+        for index, item in enumerate(entries):
+            if item.fingerprint in logged:
+                results[item.path] = _result(item, "skipped")
+            elif item.in_flight is not None:
+                results[item.path] = _result(item, "deferred", item.in_flight)
+            elif item.rejection is not None:
+                results[item.path] = _log_rejection(con, item, "", item.rejection)
+            else:
+                found = _consider(con, item, seen, grown.get(item.relative_path))
+                if isinstance(found, FileResult):
+                    results[item.path] = found
+                    continue
+                found = _tail_of(found, Path(tails) / f"{index}{_suffix(item.path)}")
+                pending.setdefault((item.system, item.object), []).append(found)
+        for (system, name), items in pending.items():
+            obj = find_object(system, name)
+            assert obj is not None
+            for batch in _batches(items):
+                for result in _load_batch_or_each(con, obj, batch, rules):
+                    results[Path(result.path_on_disk)] = result.result
     for obj in chosen:
         ensure_table(con, obj)  # an object with no delivery yet is an empty table, not a gap
-    return [results[item.path] for item in files]
+    return [results[item.path] for item in entries]
+
+
+def _result(item: LandingFile, status: str, error: str | None = None) -> FileResult:
+    return FileResult(item.system, item.object, item.relative_path, status, error=error)
+
+
+def _consider(
+    con: duckdb.DuckDBPyConnection,
+    item: LandingFile,
+    seen: dict[tuple[str, str, str], str],
+    before: Logged | None,
+) -> _Pending | FileResult:
+    """A file to load (whole, or its tail when it grew), or the result of one not loaded."""
+    prefix = before if before and before.bytes < item.size and appendable(item.path) else None
+    try:
+        digest = hash_file(item.path, prefix)
+    except OSError as error:
+        return _log_rejection(con, item, "", f"cannot be read: {error.strerror or error}")
+    key = (item.system, item.object, digest.sha256)
+    earlier = seen.get(key)
+    if earlier == item.relative_path:
+        return _result(item, "skipped")  # touched, not changed: its first row accounts for it
+    if earlier is not None:
+        return _log_duplicate(con, item, digest.sha256, earlier)
+    seen[key] = item.relative_path
+    try:
+        obj = find_object(item.system, item.object)
+        if obj is None:
+            known = ", ".join(f"{o.system}/{o.name}" for o in OBJECTS)
+            raise FileRejected(item.path, f"unknown landing object; expected one of: {known}")
+        layout = sniff(item.path, obj)
+    except FileRejected as rejection:
+        return _log_rejection(con, item, digest.sha256, rejection.reason)
+    if prefix is None or not digest.prefix_matches:
+        return _Pending(item, digest.sha256, layout)
+    header_lines = layout.header_index + 1 if layout.kind == "csv" else 0
+    return _Pending(
+        item, digest.sha256, layout, tail_from=prefix.bytes, header_lines=header_lines,
+        line_offset=digest.prefix_lines - header_lines,
+    )  # fmt: skip
+
+
+def _tail_of(pending: _Pending, target: Path) -> _Pending:
+    if pending.tail_from is None:
+        return pending
+    item = pending.item
+    write_tail(item.path, pending.tail_from, item.size, pending.header_lines, target)
+    return replace(pending, read_path=target)
+
+
+def _suffix(path: Path) -> str:
+    name = path.name.lower()
+    return next((s for s in APPENDABLE if name.endswith(s)), path.suffix)
 
 
 @dataclass(frozen=True)
@@ -200,6 +234,14 @@ class _Pending:
     item: LandingFile
     digest: str
     layout: Layout
+    tail_from: int | None = None  # the file grew: only bytes from here on are read
+    header_lines: int = 0
+    line_offset: int = 0  # lines of the file before the first line read
+    read_path: Path | None = None  # what is read, when not `item.path` (a tail)
+
+    @property
+    def source(self) -> Path:
+        return self.read_path or self.item.path
 
 
 @dataclass(frozen=True)
@@ -231,31 +273,47 @@ def _batches(items: list[_Pending]) -> Iterator[list[_Pending]]:
             yield batch
 
 
-def _statuses(retry_rejected: bool) -> str:
-    return "('loaded', 'partial')" if retry_rejected else "('loaded', 'partial', 'rejected')"
-
-
-def _seen_hashes(con: duckdb.DuckDBPyConnection, retry_rejected: bool) -> set[tuple[str, str, str]]:
+def _seen_hashes(
+    con: duckdb.DuckDBPyConnection, statuses: tuple[str, ...]
+) -> dict[tuple[str, str, str], str]:
+    """(system, object, sha256) -> the first path logged with that content."""
     found = con.execute(
-        "select system, object, sha256 from meta.load_log "
-        f"where status in {_statuses(retry_rejected)}"
+        "select system, object, sha256, arg_min(path, loaded_at) from meta.load_log "
+        "where list_contains(?, status) and sha256 <> '' group by all",
+        [list(statuses)],
     ).fetchall()
-    return {(str(a), str(b), str(c)) for a, b, c in found}
+    return {(str(a), str(b), str(c)): str(d) for a, b, c, d in found}
 
 
 def _seen_fingerprints(
-    con: duckdb.DuckDBPyConnection, retry_rejected: bool
+    con: duckdb.DuckDBPyConnection, statuses: tuple[str, ...]
 ) -> set[tuple[str, int, int]]:
     found = con.execute(
         "select path, bytes, modified_ns from meta.load_log "
-        f"where modified_ns is not null and status in {_statuses(retry_rejected)}"
+        "where modified_ns is not null and list_contains(?, status)",
+        [list(statuses)],
     ).fetchall()
     return {(str(a), int(b), int(c)) for a, b, c in found}
 
 
-def sha256_of(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+def _latest_loads(con: duckdb.DuckDBPyConnection) -> dict[str, Logged]:
+    """path -> its latest load (bytes, sha256): a file that grew from it loads its tail only."""
+    found = con.execute(
+        "select path, arg_max(bytes, loaded_at), arg_max(sha256, loaded_at) from meta.load_log "
+        "where status in ('loaded', 'partial') group by path"
+    ).fetchall()
+    return {str(path): Logged(int(size), str(digest)) for path, size, digest in found}
+
+
+class _Changed(Exception):
+    """Files of a batch changed while they were read: the batch was rolled back."""
+
+    def __init__(self, changed: list[_Pending]) -> None:
+        self.changed = changed
+        super().__init__(", ".join(p.item.relative_path for p in changed))
+
+
+_CHANGED = "changed while it was read (still being written?): rolled back, it loads once settled"
 
 
 def _load_batch_or_each(
@@ -271,19 +329,19 @@ def _load_batch_or_each(
         try:
             layout = pending.layout
             limit = WIDE_FACTOR * len(layout.headers)
-            censuses[pending.item.path] = take_census(pending.item.path, layout.delimiter, limit)
+            censuses[pending.source] = take_census(pending.source, layout.delimiter, limit)
         except (OSError, EOFError, ValueError) as error:
             reason = unreadable(pending.item.path, error)
             outcomes.append(_Outcome(str(pending.item.path), _reject(con, pending, reason)))
-    fast = [p for p in batch if p.item.path in censuses and not censuses[p.item.path].needs_repair]
-    slow = [p for p in batch if p.item.path in censuses and censuses[p.item.path].needs_repair]
+    fast = [p for p in batch if p.source in censuses and not censuses[p.source].needs_repair]
+    slow = [p for p in batch if p.source in censuses and censuses[p.source].needs_repair]
     while fast:
         try:
             outcomes += _load_or_split(con, obj, fast, rules, censuses, slow=slow)
             break
         except NeedsRepair as wrong:
-            slow += [p for p in fast if str(p.item.path) in wrong.paths]
-            fast = [p for p in fast if str(p.item.path) not in wrong.paths]
+            slow += [p for p in fast if str(p.source) in wrong.paths]
+            fast = [p for p in fast if str(p.source) not in wrong.paths]
     with tempfile.TemporaryDirectory(prefix="mops-repair-") as work:
         for index, pending in enumerate(slow):
             target = Path(work) / f"{index}.csv"
@@ -299,14 +357,15 @@ def _load_repaired(
     censuses: dict[Path, Census],
     target: Path,
 ) -> list[_Outcome]:
-    layout, path = pending.layout, pending.item.path
+    layout, path, source = pending.layout, pending.item.path, pending.source
     try:
         repaired = repair(
-            path, target, censuses[path], layout.header_index, layout.delimiter, len(layout.headers)
-        )
+            source, target, censuses[source], layout.header_index, layout.delimiter,
+            len(layout.headers),
+        )  # fmt: skip
     except (OSError, EOFError, ValueError) as error:
         return [_Outcome(str(path), _reject(con, pending, unreadable(path, error)))]
-    return _load_or_split(con, obj, [pending], rules, censuses, {path: repaired})
+    return _load_or_split(con, obj, [pending], rules, censuses, {source: repaired})
 
 
 def _load_or_split(
@@ -323,6 +382,15 @@ def _load_or_split(
     raises `NeedsRepair` (nothing of it is committed)."""
     try:
         return _load_batch(con, obj, batch, rules, censuses, repaired)
+    except _Changed as changed:
+        moved = {id(p) for p in changed.changed}
+        rest = [p for p in batch if id(p) not in moved]
+        deferred = [
+            _Outcome(str(p.item.path), _result(p.item, "deferred", _CHANGED))
+            for p in changed.changed
+        ]
+        more = _load_or_split(con, obj, rest, rules, censuses, repaired, slow) if rest else []
+        return deferred + more
     except NeedsRepair:
         if slow is None or len(batch) > 1:
             raise
@@ -355,7 +423,7 @@ def _load_batch(
     started = time.perf_counter()
     con.execute("begin transaction")
     try:
-        paths = [p.item.path for p in batch]
+        paths = [p.source for p in batch]
         chosen = {p: c for p, c in (censuses or {}).items() if p in paths}
         read = register_source(con, paths, batch[0].layout, chosen, repaired)
         ensure_table(con, obj)
@@ -363,6 +431,9 @@ def _load_batch(
             outcomes = _load_json_groups(con, obj, batch, read, rules, started)
         else:
             outcomes = _load_rows(con, obj, batch, read, rules, started)
+        changed = [p for p in batch if has_changed(p.item)]
+        if changed:  # what was read may not be what was hashed: log nothing of it
+            raise _Changed(changed)
         con.execute("commit")
         return outcomes
     except BaseException:
@@ -381,11 +452,11 @@ def _load_json_groups(
     """JSON files are typed per group of files with the same keys; a group without a
     required column is rejected as a CSV header without it would be."""
     grouped = {path for group in read.groups for path in group.paths}
-    empty = tuple(str(p.item.path) for p in batch if str(p.item.path) not in grouped)
+    empty = tuple(str(p.source) for p in batch if str(p.source) not in grouped)
     groups = read.groups + ([JsonGroup(empty, ())] if empty else [])
     outcomes: list[_Outcome] = []
     for group in groups:
-        members = [p for p in batch if str(p.item.path) in group.paths]
+        members = [p for p in batch if str(p.source) in group.paths]
         missing = group.missing_required(obj) if group.leaves else []
         if missing:
             reason = (
@@ -402,9 +473,24 @@ def _load_json_groups(
 def _log_rejection(
     con: duckdb.DuckDBPyConnection, item: LandingFile, digest: str, reason: str
 ) -> FileResult:
+    _log(con, item, digest, "rejected", reason)
+    return FileResult(item.system, item.object, item.relative_path, "rejected", error=reason)
+
+
+def _log_duplicate(
+    con: duckdb.DuckDBPyConnection, item: LandingFile, digest: str, earlier: str
+) -> FileResult:
+    reason = f"same content as {earlier}: not loaded again"
+    _log(con, item, digest, "duplicate", reason)
+    return FileResult(item.system, item.object, item.relative_path, "duplicate", error=reason)
+
+
+def _log(
+    con: duckdb.DuckDBPyConnection, item: LandingFile, digest: str, status: str, reason: str
+) -> None:
     con.execute(
         f"insert into meta.load_log {_LOG_COLUMNS} values (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, [], "
-        "'rejected', ?, 0, now()::timestamp, ?, null, null)",
+        "?, ?, 0, now()::timestamp, ?, null, null)",
         [
             uuid.uuid4().hex,
             item.system,
@@ -412,12 +498,12 @@ def _log_rejection(
             item.relative_path,
             digest,
             item.size,
-            file_format(item.path),
+            file_format(item.path) if item.path.is_file() else None,
+            status,
             reason,
             item.modified_ns,
         ],
     )
-    return FileResult(item.system, item.object, item.relative_path, "rejected", error=reason)
 
 
 # By name: a warehouse that gained a column later has it last, not where META_DDL puts it.
@@ -605,17 +691,18 @@ def _load_rows(
     skipped = finish_read(con, read)
     # One VALUES list, not one statement per file: a batch may hold a thousand daily files.
     values = ", ".join(
-        f"({quote(read.reader_path(p.item.path))}, {quote(p.item.relative_path)}, "
+        f"({quote(read.reader_path(p.source))}, {quote(p.item.relative_path)}, "
         f"{quote(uuid.uuid4().hex)}, {quote(p.digest)}, {p.item.size}, {p.item.modified_ns}, "
-        f"{p.layout.header_index + skipped.get(read.reader_path(p.item.path), 0)}, "
-        f"{_sql_text(read.encoding(p.item.path))}, "
-        f"{_sql_text(spellings.formats_json(formats, read.reader_path(p.item.path)))})"
+        f"{p.layout.header_index + skipped.get(read.reader_path(p.source), 0)}, "
+        f"{_sql_text(read.encoding(p.source))}, "
+        f"{_sql_text(spellings.formats_json(formats, read.reader_path(p.source)))}, "
+        f"{p.line_offset})"
         for p in batch
     )
     con.execute(
         "create or replace temp table _batch as select * from (values "
         f"{values}) t(path, relative, load_id, sha256, bytes, modified_ns, lines_skipped, "
-        "encoding, formats)"
+        "encoding, formats, line_offset)"
     )
     # Rows inserted in this transaction have row ids from a large offset, in insertion order,
     # so a record's ordinal in its file is its row id minus the first row id of that file.
@@ -627,10 +714,10 @@ def _load_rows(
         from _typed group by _path
         """
     )
-    line = line_of(read, "t._ord", "t._path")
+    line = f"{line_of(read, 't._ord', 't._path')} + t._offset"
     typed_rows = (
         "(select t.*, t.rowid - f.first_rowid + 1 as _ord, b.relative as _relative, "
-        "b.load_id as _load from _typed t join _files f using (_path) "
+        "b.load_id as _load, b.line_offset as _offset from _typed t join _files f using (_path) "
         "join _batch b on b.path = t._path) t"
     )
     target = ", ".join(_ident(c.name) for c in obj.columns)
@@ -668,7 +755,7 @@ def _load_rows(
         con.execute(
             f"""
             insert into meta.quarantine
-            select b.load_id, {where}, b.relative, r.line, r.column_name,
+            select b.load_id, {where}, b.relative, r.line + b.line_offset, r.column_name,
                    r.reason, null, r.csv_line, now()::timestamp
             from _reject_lines r join _batch b on b.path = r._path
             """

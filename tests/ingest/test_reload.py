@@ -69,7 +69,7 @@ def test_a_rewritten_file_loads_again(
     ]
 
 
-def test_the_same_content_under_another_name_is_skipped(
+def test_the_same_content_under_another_name_is_logged_as_a_duplicate_of_the_first(
     warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
 ) -> None:
     content = HEADER + "00Q000000000001AAA,a@x.com,2026-03-01T00:00:00Z\n"
@@ -77,7 +77,14 @@ def test_the_same_content_under_another_name_is_skipped(
     run_ingest(warehouse, landing)
     deliver("salesforce/Lead/day1_copy.csv", content)
     statuses = {r.path: r.status for r in run_ingest(warehouse, landing)}
-    assert statuses["salesforce/Lead/day1_copy.csv"] == "skipped"
+    assert statuses["salesforce/Lead/day1_copy.csv"] == "duplicate"
+    logged = one(
+        warehouse,
+        "select (status, error, rows_loaded) from meta.load_log "
+        "where path = 'salesforce/Lead/day1_copy.csv'",
+    )
+    assert logged == ("duplicate", "same content as salesforce/Lead/day1.csv: not loaded again", 0)
+    assert one(warehouse, "select count(*) from raw.salesforce__lead") == 1
 
 
 def test_a_redelivered_record_is_kept_beside_the_first_version(
