@@ -3,6 +3,8 @@ stays instant."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +31,29 @@ def _fail(error: MopsError) -> typer.Exit:
     return typer.Exit(code=1)
 
 
+NoWaitOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-wait", help="If another build holds the warehouse, exit 1 instead of waiting."
+    ),
+]
+
+
+def _waiting(message: str) -> None:
+    typer.secho(message, fg=typer.colors.YELLOW, err=True)
+
+
+@contextmanager
+def _one_build(warehouse: Path, settings: Settings, no_wait: bool) -> Iterator[None]:
+    """The warehouse's build lock (pipeline/lock.py) and the file mode of what it writes."""
+    from pipeline.filemodes import apply_umask
+    from pipeline.lock import build_lock
+
+    apply_umask(settings.file_mode)
+    with build_lock(warehouse, wait=not no_wait, on_wait=_waiting, mode=settings.file_mode):
+        yield
+
+
 @app.command()
 def ingest(
     landing: Annotated[
@@ -40,15 +65,20 @@ def ingest(
     retry_rejected: Annotated[
         bool, typer.Option(help="Try files rejected before again (same content hash).")
     ] = False,
+    no_wait: NoWaitOption = False,
 ) -> None:
     """Load every new landing file into the warehouse's raw schema."""
     from pipeline.ingest.loader import ingest_landing
     from pipeline.ingest.report import print_file_results
     from pipeline.warehouse import connect
 
-    settings = Settings.from_env()
     try:
-        with connect(warehouse or settings.warehouse, memory_limit=settings.memory_limit) as con:
+        settings = Settings.from_env()
+        target = warehouse or settings.warehouse
+        with (
+            _one_build(target, settings, no_wait),
+            connect(target, memory_limit=settings.memory_limit) as con,
+        ):
             results = ingest_landing(
                 con, landing or settings.landing_dir, settings, retry_rejected=retry_rejected
             )
@@ -62,6 +92,7 @@ def build(
     full_refresh: Annotated[
         bool, typer.Option("--full-refresh", help="Rebuild incremental models from scratch.")
     ] = False,
+    no_wait: NoWaitOption = False,
 ) -> None:
     """Run the nightly job here: ingest new files, build the models, run the checks, publish."""
     from rich.console import Console
@@ -69,11 +100,12 @@ def build(
 
     from pipeline.defs.run import run_build
 
-    settings = Settings.from_env()
     console = Console()
-    console.print(f"landing:   {settings.landing_dir}")
     try:
-        outcome = run_build(settings, full_refresh=full_refresh)
+        settings = Settings.from_env()
+        console.print(f"landing:   {settings.landing_dir}")
+        with _one_build(settings.warehouse, settings, no_wait):
+            outcome = run_build(settings, full_refresh=full_refresh)
     except MopsError as error:
         raise _fail(error) from error
     table = Table(title="materialized assets")
@@ -165,6 +197,7 @@ def models_cmd(
     warehouse: Annotated[
         Path | None, typer.Option(help="Warehouse file (default: $MOPS_WAREHOUSE).")
     ] = None,
+    no_wait: NoWaitOption = False,
 ) -> None:
     """Load the seeds, then build the selected models; print status, rows, seconds per model."""
     from pipeline.engine import iter_build
@@ -173,12 +206,16 @@ def models_cmd(
     from pipeline.seeds import load_seeds
     from pipeline.warehouse import connect
 
-    settings = Settings.from_env()
     table = ResultsTable()
     try:
+        settings = Settings.from_env()
         project = load_for_cli(models_dir or settings.models_dir, vars)
         names = select_models(project, select, exclude)
-        with connect(warehouse or settings.warehouse, memory_limit=settings.memory_limit) as con:
+        target = warehouse or settings.warehouse
+        with (
+            _one_build(target, settings, no_wait),
+            connect(target, memory_limit=settings.memory_limit) as con,
+        ):
             load_seeds(con, settings.seeds_dir)
             for result in iter_build(
                 con, project, names, full_refresh=full_refresh, threads=threads

@@ -72,8 +72,10 @@ def load_object(
         results = ingest_landing(con, landing, settings, objects=[obj])
         counted = con.execute(f"select count(*) from {obj.qualified_table}").fetchone()
     for result in results:
-        if result.status == "rejected":
-            context.log.warning(f"rejected {result.path}: {result.error}")
+        if result.status in ("rejected", "deferred"):
+            context.log.warning(f"{result.status} {result.path}: {result.error}")
+        elif result.status == "duplicate":
+            context.log.info(f"duplicate {result.path}: {result.error}")
         elif result.rows_quarantined:
             context.log.warning(
                 f"{result.path}: {result.rows_quarantined} row(s) quarantined (meta.quarantine)"
@@ -82,6 +84,8 @@ def load_object(
         "files_loaded": sum(r.status == "loaded" for r in results),
         "files_rejected": sum(r.status == "rejected" for r in results),
         "files_skipped": sum(r.status == "skipped" for r in results),
+        "files_duplicate": sum(r.status == "duplicate" for r in results),
+        "files_deferred": sum(r.status == "deferred" for r in results),
         "rows_loaded": sum(r.rows_loaded for r in results),
         "rows_quarantined": sum(r.rows_quarantined for r in results),
         "dagster/row_count": int(counted[0]) if counted else 0,

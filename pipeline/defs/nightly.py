@@ -109,8 +109,13 @@ def loaded_files(warehouse: Path) -> set[tuple[str, int]] | None:
 def new_landing_files(
     context: dg.SensorEvaluationContext, warehouse: WarehouseResource
 ) -> dg.RunRequest | dg.SkipReason:
+    from pipeline.lock import busy
+
     settings = warehouse.settings()
     landing = Path(warehouse.landing_dir) if warehouse.landing_dir else settings.landing_dir
+    holder = busy(warehouse.warehouse_path())
+    if holder is not None:
+        return dg.SkipReason(f"the warehouse is being built by {holder}; looking again later")
     loaded = loaded_files(Path(warehouse.warehouse_path()))
     if loaded is None:
         return dg.SkipReason("the warehouse is being written; looking again at the next tick")

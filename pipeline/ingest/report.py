@@ -17,7 +17,11 @@ def print_file_results(results: Sequence[FileResult]) -> None:
     for r in results:
         if r.status == "skipped":
             continue
-        style = {"rejected": "red", "loaded": "green" if not r.rows_quarantined else "yellow"}
+        style = {
+            "rejected": "red",
+            "deferred": "yellow",
+            "loaded": "green" if not r.rows_quarantined else "yellow",
+        }
         table.add_row(
             f"{r.system}/{r.object}",
             r.path.rsplit("/", 1)[-1],
@@ -30,10 +34,12 @@ def print_file_results(results: Sequence[FileResult]) -> None:
     console = Console()
     if table.row_count:
         console.print(table)
-    skipped = sum(r.status == "skipped" for r in results)
-    console.print(
-        f"{len(results) - skipped} file(s) loaded or rejected, {skipped} already loaded (skipped)"
-    )
+    counts = {s: sum(r.status == s for r in results) for s in _STATUSES}
+    console.print(", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no files")
     for r in results:
-        if r.status == "rejected":
-            console.print(f"[red]rejected[/] {r.path}: {r.error}")
+        if r.status in _EXPLAINED:
+            console.print(f"[{_EXPLAINED[r.status]}]{r.status}[/] {r.path}: {r.error}")
+
+
+_STATUSES = ("loaded", "rejected", "duplicate", "deferred", "skipped")
+_EXPLAINED = {"rejected": "red", "duplicate": "cyan", "deferred": "yellow"}

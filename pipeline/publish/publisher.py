@@ -23,6 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import MopsError
+from pipeline.filemodes import apply_umask, protect
+from pipeline.publish import keys
+from pipeline.settings import Settings
 
 if TYPE_CHECKING:
     import duckdb
@@ -229,6 +232,8 @@ def publish(
     import time
 
     started = time.perf_counter()
+    settings = Settings.from_env()
+    apply_umask(settings.file_mode)
     paths = paths_for(target)
     paths.target.parent.mkdir(parents=True, exist_ok=True)
     tables = published_tables(con)
@@ -250,8 +255,10 @@ def publish(
         f"attach {_literal(str(paths.staging))} as {_ALIAS} "
         f"(storage_version {_literal(STORAGE_VERSION)})"
     )
+    folder = keys.warehouse_folder(con) or paths.target.parent
+    salt = keys.salt(folder, settings.person_key_salt)
     try:
-        counts = _write_tables(con, tables, docs)
+        counts = _write_tables(con, tables, docs, salt)
         _write_published(con, run_id, as_of, published_at, counts, loaded_sources(con))
         for table in [*tables, PUBLISHED_TABLE]:
             out = parquet_dir / f"{table}.parquet"
@@ -263,6 +270,7 @@ def publish(
     finally:
         con.execute(f"detach {_ALIAS}")
     _remove(paths.staging.with_name(paths.staging.name + ".wal"))
+    protect(paths.staging, paths.generations, mode=settings.file_mode)
     _fsync(paths.staging)
     _swap_in(paths, parquet_dir)
     return PublishResult(
@@ -272,12 +280,22 @@ def publish(
 
 
 def _write_tables(
-    con: duckdb.DuckDBPyConnection, tables: Sequence[str], docs: Mapping[str, TableDoc]
+    con: duckdb.DuckDBPyConnection,
+    tables: Sequence[str],
+    docs: Mapping[str, TableDoc],
+    salt: str,
 ) -> dict[str, int]:
     counts: dict[str, int] = {}
+    person_keys = keys.key_columns(con, MARTS_SCHEMA, tables)
     for table in tables:
         name = _quote(table)
-        con.execute(f"create table {_ALIAS}.main.{name} as select * from {MARTS_SCHEMA}.{name}")
+        salted = ", ".join(
+            f"{keys.salted(c, salt)} as {_quote(c)}" for c in person_keys.get(table, [])
+        )
+        columns = f"* replace ({salted})" if salted else "*"
+        con.execute(
+            f"create table {_ALIAS}.main.{name} as select {columns} from {MARTS_SCHEMA}.{name}"
+        )
         row = con.execute(f"select count(*) from {_ALIAS}.main.{name}").fetchone()
         counts[table] = int(row[0]) if row else 0
         doc = docs.get(table)

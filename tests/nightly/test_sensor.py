@@ -13,8 +13,8 @@ from pipeline.defs.resources import WarehouseResource
 
 def _evaluate(landing: Path, warehouse: Path) -> dg.RunRequest | dg.SkipReason:
     resource = WarehouseResource(path=str(warehouse), landing_dir=str(landing))
-    context = dg.build_sensor_context(resources={"warehouse": resource})
-    result = new_landing_files(context)
+    with dg.build_sensor_context(resources={"warehouse": resource}) as context:
+        result = new_landing_files(context)
     assert isinstance(result, dg.RunRequest | dg.SkipReason)
     return result
 
