@@ -189,3 +189,40 @@ def test_a_file_still_growing_during_the_settle_interval_is_deferred(
     assert one(warehouse, "select count(*) from meta.load_log") == 0
     [later] = _ingest(warehouse, landing, settle_seconds=0.0)
     assert (later.status, later.rows_loaded) == ("loaded", 2)
+
+
+def test_a_broken_link_is_rejected_as_broken(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, tmp_path: Path
+) -> None:
+    (landing / "salesforce" / "Lead").mkdir(parents=True)
+    os.symlink(tmp_path / "gone.csv", landing / "salesforce" / "Lead" / "x.csv")
+    [result] = run_ingest(warehouse, landing)
+    assert (result.status, result.error) == (
+        "rejected",
+        f"a broken symbolic link (to {tmp_path / 'gone.csv'})",
+    )
+
+
+def test_one_object_s_ingest_also_logs_entries_of_no_known_object(
+    warehouse: duckdb.DuckDBPyConnection, landing: Path, deliver: LandingWriter
+) -> None:
+    """A Dagster asset loads one object; entries that belong to no object (misplaced, unknown
+    folders) are logged by whichever asset runs first, files of other objects are left alone."""
+    from pipeline.ingest.objects import find_object
+
+    deliver("salesforce/Lead/day1.csv", LEAD)
+    deliver("salesforce/Contact/day1.csv", "Id\n003000000000001AAA\n")
+    deliver("salesforce/x.csv", LEAD)
+    deliver("salesforce/Widget/w.csv", LEAD)
+    lead = find_object("salesforce", "Lead")
+    assert lead is not None
+    settings = replace(Settings.from_env(), landing_dir=landing)
+    statuses = {r.path: r.status for r in ingest_landing(warehouse, landing, settings, [lead])}
+    assert statuses == {
+        "salesforce/Lead/day1.csv": "loaded",
+        "salesforce/Widget/w.csv": "rejected",
+        "salesforce/x.csv": "rejected",
+    }
+    again = {r.path: r.status for r in ingest_landing(warehouse, landing, settings, [lead])}
+    assert again["salesforce/x.csv"] == "skipped"
+    assert one(warehouse, "select count(*) from meta.load_log") == 3
