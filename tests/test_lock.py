@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -135,6 +136,70 @@ def test_busy_names_the_holder_of_another_process(tmp_path: Path) -> None:
         holder.wait()
     with build_lock(warehouse, wait=False):  # a killed holder leaves no stale lock
         pass
+
+
+def _waiting_messages(instance: object) -> list[str]:
+    import dagster as dg
+
+    assert isinstance(instance, dg.DagsterInstance)
+    return [
+        entry.user_message
+        for run in instance.get_runs()
+        for entry in instance.all_logs(run.run_id)
+        if "waiting for it to finish" in entry.user_message
+    ]
+
+
+def test_a_dagster_run_waits_for_the_holder_and_says_so(tmp_path: Path) -> None:
+    import dagster as dg
+
+    from pipeline.defs.ingest import ingest_assets
+    from pipeline.defs.resources import WarehouseResource
+    from pipeline.ingest.objects import find_object
+
+    landing = _landing(tmp_path)
+    warehouse = tmp_path / "w.duckdb"
+    lead = find_object("salesforce", "Lead")
+    assert lead is not None
+    resource = WarehouseResource(path=str(warehouse), landing_dir=str(landing))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_UNTIL_TOLD, str(warehouse)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert holder.stdin is not None and holder.stdout is not None
+    assert holder.stdout.readline().strip() == "held"
+    results: list[dg.ExecuteInProcessResult] = []
+    with dg.DagsterInstance.ephemeral() as instance:
+        run = threading.Thread(
+            target=lambda: results.append(
+                dg.materialize(
+                    ingest_assets([lead]), resources={"warehouse": resource}, instance=instance
+                )
+            )
+        )
+        run.start()
+        deadline = time.monotonic() + 120
+        while not _waiting_messages(instance):
+            assert time.monotonic() < deadline and run.is_alive()
+            time.sleep(0.1)
+        assert run.is_alive() and not warehouse.exists()  # waiting, nothing written
+        [message] = _waiting_messages(instance)
+        holder.stdin.write("release\n")
+        holder.stdin.flush()
+        run.join(timeout=120)
+    assert holder.wait() == 0 and results and results[0].success
+    assert f"being built by mops process {holder.pid} (started" in message
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw.salesforce__lead").fetchone() == (1,)
+
+
+_HOLD_UNTIL_TOLD = """
+import sys
+from pipeline.lock import build_lock
+with build_lock(sys.argv[1]):
+    print("held", flush=True)
+    sys.stdin.readline()
+"""
 
 
 def _marts(path: Path) -> dict[str, list[tuple[object, ...]]]:
