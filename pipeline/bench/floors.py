@@ -32,7 +32,7 @@ def ingest_floor(
     from pipeline.warehouse import connect
 
     scans: dict[tuple[str, Layout], list[Path]] = {}
-    for item in discover(landing):
+    for item in discover(landing, follow_symlinks=True):
         obj = find_object(item.system, item.object)
         try:
             layout = sniff(item.path, obj) if obj is not None else None

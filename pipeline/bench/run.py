@@ -45,7 +45,10 @@ def run_bench(
     from pipeline.engine import load_project
     from pipeline.warehouse import connect
 
-    settings = replace(Settings.from_env(), memory_limit=memory_limit)
+    # The bench's landing zones are links into the cached world, read as soon as they are made.
+    settings = replace(
+        Settings.from_env(), memory_limit=memory_limit, follow_symlinks=True, settle_seconds=0.0
+    )
     progress(f"world {scale.key}")
     landing = world(scale, cache / "worlds")
     work = cache / "runs" / scale.key

@@ -111,10 +111,12 @@ def ensure_meta(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(parsing.SFID18_MACRO)
 
 
-def discover(landing: Path, objects: Iterable[SourceObject] | None = None) -> list[LandingFile]:
+def discover(
+    landing: Path, objects: Iterable[SourceObject] | None = None, follow_symlinks: bool = False
+) -> list[LandingFile]:
     """The deliveries under `<landing>/<system>/<object>/`, in delivery order (sorted names)."""
     wanted = None if objects is None else [(o.system, o.name) for o in objects]
-    found = landing_zone.discover(landing, wanted, _KNOWN)
+    found = landing_zone.discover(landing, wanted, _KNOWN, follow_symlinks)
     return [entry for entry in found if entry.is_delivery]
 
 
