@@ -100,9 +100,9 @@ def _walk(
         if _ignored(child.name, len(here)):
             continue
         path = Path(child.path)
-        outside = _link_problem(path, root, follow) if child.is_symlink() else None
-        if outside is not None:
-            yield _entry(path, here, outside, path.lstat().st_mtime_ns)
+        problem = _link_problem(path, root, follow) if child.is_symlink() else None
+        if problem is not None:
+            yield _entry(path, here, problem, path.lstat().st_mtime_ns)
         elif child.is_dir():
             real = path.resolve()
             if len(here) >= 3 and file_format(path) is not None:
@@ -110,14 +110,19 @@ def _walk(
             if real not in visited:  # a link back up the tree is walked once
                 yield from _walk(path, root, here, visited | {real}, follow)
         else:
-            yield _entry(path, here, rejection=_layout_problem(len(here)))
+            info = child.stat()
+            yield _entry(path, here, _layout_problem(len(here)), info.st_mtime_ns, info.st_size)
 
 
 def _link_problem(path: Path, root: Path, follow: bool) -> str | None:
+    """Why a link is not followed, or None. Allowed everywhere, a link is only checked to lead
+    somewhere (resolving every link of a large landing zone costs more than the walk)."""
+    if follow:
+        return None if path.exists() else f"a broken symbolic link (to {os.readlink(path)})"
     target = path.resolve()
     if not target.exists():
         return f"a broken symbolic link (to {target})"
-    if follow or target.is_relative_to(root):
+    if target.is_relative_to(root):
         return None
     return (
         f"a symbolic link to {target}, outside the landing folder: not followed "
@@ -134,20 +139,15 @@ def _layout_problem(depth: int) -> str | None:
 
 
 def _entry(
-    path: Path, parts: tuple[str, ...], rejection: str | None, modified_ns: int | None = None
+    path: Path, parts: tuple[str, ...], rejection: str | None, modified_ns: int, size: int = 0
 ) -> LandingFile:
-    """`modified_ns` given: an entry not read (a directory or a link), logged with 0 bytes."""
+    """A directory or a link not followed is logged with 0 bytes."""
     system = parts[0] if len(parts) > 1 else ""
     name = parts[1] if len(parts) > 2 else ""
-    if modified_ns is None:
-        info = path.stat()
-        size, modified = info.st_size, info.st_mtime_ns
-    else:
-        size, modified = 0, modified_ns
     in_flight = None
     if rejection is None and is_temporary(path.name):
         in_flight = "a temporary name (still being written?): it loads once renamed"
-    return LandingFile(system, name, path, "/".join(parts), size, modified, rejection, in_flight)
+    return LandingFile(system, name, path, "/".join(parts), size, modified_ns, rejection, in_flight)
 
 
 def settle(entries: list[LandingFile], seconds: float) -> list[LandingFile]:
