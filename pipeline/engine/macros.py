@@ -1,7 +1,8 @@
 """Built-in macros (plain functions returning SQL) and loading of `models/macros/*.py`.
 
-A project macro is any public function defined in a `.py` file under `models/macros/`; it is
-exposed to every template under its own name and may shadow a built-in.
+A project macro is any public function defined in a `.py` file under the macro folders
+(`models/macros/`); it is exposed to every template under its own name and may shadow a
+built-in. `{% macro %}` files (`.sql`) are compiled by the renderer.
 """
 
 from __future__ import annotations
@@ -41,12 +42,13 @@ BUILTINS: dict[str, Callable[..., Any]] = {
 }
 
 
-def load_macros(macros_dir: Path) -> dict[str, Callable[..., Any]]:
-    """Built-ins plus the public functions of every `macros_dir/*.py`, loaded by file path."""
+def load_macros(macro_dirs: Path | Sequence[Path]) -> dict[str, Callable[..., Any]]:
+    """Built-ins plus the public functions of every `*.py` in `macro_dirs`, loaded by path."""
     macros = dict(BUILTINS)
-    if not macros_dir.is_dir():
-        return macros
-    for path in sorted(macros_dir.glob("*.py")):
+    if isinstance(macro_dirs, Path):
+        macro_dirs = [macro_dirs]
+    files = [p for folder in macro_dirs if folder.is_dir() for p in sorted(folder.glob("*.py"))]
+    for path in files:
         if path.name.startswith("_"):
             continue
         spec = importlib.util.spec_from_file_location(f"mops_macros.{path.stem}", path)
