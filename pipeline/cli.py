@@ -67,7 +67,7 @@ def build(
     from rich.console import Console
     from rich.table import Table
 
-    from pipeline.defs.run import run_build
+    from pipeline.run import run_build
 
     settings = Settings.from_env()
     console = Console()

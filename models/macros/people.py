@@ -15,6 +15,8 @@ from __future__ import annotations
 import unicodedata
 from functools import cache
 
+from pipeline.sqltext import literal as _literal
+
 
 @cache
 def _compatibility_map() -> tuple[str, str]:
@@ -29,10 +31,6 @@ def _compatibility_map() -> tuple[str, str]:
             sources.append(char)
             targets.append(folded)
     return "".join(sources), "".join(targets)
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def normalise_email(column: str) -> str:

@@ -15,22 +15,21 @@ _BLOCK = re.compile(
 _DOC_CALL = re.compile(r"\{\{\s*doc\(\s*['\"](?P<name>\w+)['\"]\s*\)\s*\}\}")
 
 
-def read_doc_blocks(folders: Iterable[Path]) -> dict[str, str]:
-    """Every doc block under `folders`, by name; a name defined twice is an error."""
+def read_doc_blocks(files: Iterable[Path]) -> dict[str, str]:
+    """Every doc block of the `*.md` `files`, by name; a name defined twice is an error."""
     blocks: dict[str, str] = {}
     where: dict[str, Path] = {}
-    for folder in folders:
-        for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
-            text = path.read_text(encoding="utf-8")
-            for match in _BLOCK.finditer(text):
-                name = match["name"]
-                if name in blocks:
-                    raise ConfigError(
-                        f"doc block {name!r} is defined twice (also in {where[name]}).",
-                        path=path,
-                        line=text.count("\n", 0, match.start()) + 1,
-                    )
-                blocks[name], where[name] = match["body"].strip(), path
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for match in _BLOCK.finditer(text):
+            name = match["name"]
+            if name in blocks:
+                raise ConfigError(
+                    f"doc block {name!r} is defined twice (also in {where[name]}).",
+                    path=path,
+                    line=text.count("\n", 0, match.start()) + 1,
+                )
+            blocks[name], where[name] = match["body"].strip(), path
     return blocks
 
 

@@ -22,24 +22,7 @@ def generate_surrogate_key(columns: Sequence[str]) -> str:
     return f"md5(concat_ws('-', {parts}))"
 
 
-def safe_divide(numerator: str, denominator: str) -> str:
-    """`numerator / denominator`, null when the denominator is 0 or null."""
-    return f"({numerator}) / nullif({denominator}, 0)"
-
-
-def cents_to_dollars(column: str, scale: int = 2) -> str:
-    """Integer cents to a decimal amount."""
-    return f"round(cast({column} as decimal(18, 4)) / 100, {int(scale)})"
-
-
-def micros_to_units(column: str, scale: int = 2) -> str:
-    """Ad platforms' micros (1e-6 of the currency unit) to a decimal amount."""
-    return f"round(cast({column} as decimal(38, 6)) / 1000000, {int(scale)})"
-
-
-BUILTINS: dict[str, Callable[..., Any]] = {
-    f.__name__: f for f in (generate_surrogate_key, safe_divide, cents_to_dollars, micros_to_units)
-}
+BUILTINS: dict[str, Callable[..., Any]] = {"generate_surrogate_key": generate_surrogate_key}
 
 
 def load_macros(macro_dirs: Path | Sequence[Path]) -> dict[str, Callable[..., Any]]:

@@ -91,13 +91,13 @@ def load_project(models_dir: Path | str, vars: Mapping[str, Any] | None = None) 
     renderer = Renderer(load_macros(settings.macro_paths), project_vars)
     for path in macro_sql_files(settings.macro_paths):
         renderer.add_macro_file(path)
-    sql_files, yaml_files = _discover(settings)
+    sql_files, yaml_files, doc_files = _discover(settings)
     models = _new_models(settings, sql_files, renderer)
     for seed in new_seeds(settings):
         if seed.name in models:
             raise DuplicateModelError(seed.name, [models[seed.name].path, seed.path])
         models[seed.name] = seed
-    doc_blocks = read_doc_blocks(settings.model_paths)
+    doc_blocks = read_doc_blocks(doc_files)
     sources: dict[tuple[str, str], SourceTable] = {}
     entries: dict[str, tuple[dict[str, Any], Path]] = {}
     for path in yaml_files:
@@ -194,10 +194,11 @@ def render_hooks(
     return rendered
 
 
-def _discover(settings: ProjectFile) -> tuple[list[Path], list[Path]]:
-    """Model files and property YAML files under the model (and seed) paths."""
+def _discover(settings: ProjectFile) -> tuple[list[Path], list[Path], list[Path]]:
+    """Model files, property YAML files and doc-block files under the model (and seed) paths."""
     sql_files: list[Path] = []
     yaml_files: list[Path] = []
+    doc_files: list[Path] = []
     skip = settings.special_dirs
     for folder in settings.model_paths:
         for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
@@ -210,9 +211,11 @@ def _discover(settings: ProjectFile) -> tuple[list[Path], list[Path]]:
                 sql_files.append(path)
             elif path.suffix in (".yml", ".yaml") and path.name not in PROJECT_FILES:
                 yaml_files.append(path)
+            elif path.suffix == ".md":
+                doc_files.append(path)
     for folder in settings.seed_paths if settings.is_dbt else ():
         yaml_files += [p for p in sorted(folder.rglob("*.y*ml")) if p not in yaml_files]
-    return sql_files, yaml_files
+    return sql_files, yaml_files, doc_files
 
 
 def _model_path(path: Path, folders: Sequence[Path]) -> Path:

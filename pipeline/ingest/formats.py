@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.ingest.errors import FileRejected
 from pipeline.ingest.objects import SourceObject, snake_case
-from pipeline.ingest.parsing import NULL_TOKENS, quote
+from pipeline.ingest.parsing import NULL_TOKENS
+from pipeline.sqltext import identifier as _ident
+from pipeline.sqltext import literal as quote
 
 if TYPE_CHECKING:
     import duckdb
@@ -299,10 +301,6 @@ def _register_parquet(con: duckdb.DuckDBPyConnection, files: str, layout: Layout
     fields = "".join(f", cast({_ident(h)} as varchar) as f{i}" for i, h in enumerate(headers))
     con.execute(f"create or replace temp view _src as select _path{fields} from {reader}")
     return SourceRead(layout, headers)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def first_line(error: BaseException) -> str:

@@ -31,8 +31,10 @@ from pipeline.ingest.formats import (
     sniff,
 )
 from pipeline.ingest.objects import OBJECTS, SourceObject, find_object, snake_case
-from pipeline.ingest.parsing import SQL_TYPES, quote
+from pipeline.ingest.parsing import SQL_TYPES
 from pipeline.settings import Settings
+from pipeline.sqltext import identifier as _ident
+from pipeline.sqltext import literal as quote
 
 if TYPE_CHECKING:
     import duckdb
@@ -293,10 +295,6 @@ def _log_rejection(
         ],
     )
     return FileResult(item.system, item.object, item.relative_path, "rejected", error=reason)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection, obj: SourceObject) -> None:

@@ -14,6 +14,7 @@ cast) cost 4-10x the plain cast per value.
 from __future__ import annotations
 
 from pipeline.ingest.objects import LogicalType
+from pipeline.sqltext import literal as quote
 
 NULL_TOKENS = ("", "null", "NULL", "Null", "N/A", "n/a", "#N/A")
 _NULL_PATTERN = r"\s*(" + "|".join(t for t in NULL_TOKENS if t) + r")?\s*"
@@ -42,11 +43,6 @@ SQL_TYPES: dict[LogicalType, str] = {
     "timestamp": "timestamp",
     "json": "json",
 }
-
-
-def quote(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _format_list(formats: tuple[str, ...]) -> str:

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import MopsError
+from pipeline.sqltext import identifier as _quote
+from pipeline.sqltext import literal as _literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -93,14 +95,6 @@ class PublishResult:
     row_counts: dict[str, int]
     parquet_dir: Path
     seconds: float
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -39,3 +39,13 @@ def test_generated_document_lists_each_column() -> None:
 
 def test_sources_yml_is_the_generated_file() -> None:
     assert (MODELS / "sources.yml").read_text(encoding="utf-8") == sources_yaml(OBJECTS)
+
+
+def test_the_seeds_source_declares_each_seed_csv_and_describes_none() -> None:
+    from pipeline.seeds import seed_files
+
+    seeds = {
+        t.name: t for (source, _), t in load_project(MODELS).sources.items() if source == "seeds"
+    }
+    assert sorted(seeds) == sorted(p.stem for p in seed_files(PROJECT_ROOT / "seeds"))
+    assert all(t.relation == f"seeds.{name}" and not t.description for name, t in seeds.items())
