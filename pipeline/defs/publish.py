@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 PUBLISH_GROUP = "publish"
 PUBLISH_KEY = dg.AssetKey(["publish", "marts"])
+PUBLISH_TAG = "publish"
 PUBLISHER_SOURCE = Path(__file__).resolve().parent.parent / "publish" / "publisher.py"
 
 
@@ -65,8 +66,9 @@ def publish_asset(
         deps=deps,
         kinds={"duckdb", "parquet"},
         owners=["team:data-engineering"],
-        description="The published marts file (MOPS_MARTS) for BI tools: every `marts.mart_*` "
-        "table and `kpi_definitions`, DuckDB 1.x-readable storage, column comments, a "
+        description="The published marts file (MOPS_MARTS) for BI tools: every model tagged "
+        "`publish` (the `mart_*` tables and `kpi_definitions`), DuckDB 1.x-readable storage, "
+        "column comments, a "
         "`_published` table, Parquet copies; swapped in atomically, previous file kept.",
         metadata={
             "dagster/code_references": dg.CodeReferencesMetadataValue(
@@ -119,6 +121,7 @@ def run_publish(
             as_of=dt.date.fromisoformat(run_config.as_of) if run_config.as_of else None,
             docs=_docs(project),
             allow_columns=config.publish.allow_columns,
+            names=published_models(project),
         )
     metadata: dict[str, Any] = {
         "path": dg.MetadataValue.path(str(result.target)),
@@ -129,6 +132,11 @@ def run_publish(
         "seconds": round(result.seconds, 3),
     }
     return dg.MaterializeResult(metadata=metadata)
+
+
+def published_models(project: "Project") -> list[str]:
+    """The models tagged `publish`: the tables of the published marts file."""
+    return [name for name, model in project.models.items() if PUBLISH_TAG in model.config.tags]
 
 
 def _docs(project: "Project") -> dict[str, Any]:

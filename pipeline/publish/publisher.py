@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -97,13 +97,18 @@ class PublishResult:
     seconds: float
 
 
-def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Tables and views of schema `marts` named `mart_*`, plus `kpi_definitions`, if present."""
+def published_tables(
+    con: duckdb.DuckDBPyConnection, names: Collection[str] | None = None
+) -> list[str]:
+    """Tables and views of schema `marts` among `names` (the models the project marks for
+    publishing), if present; without `names`, those named `mart_*` plus `kpi_definitions`."""
     rows = con.execute(
         "select table_name from information_schema.tables "
         "where table_catalog = current_database() and table_schema = ? order by table_name",
         [MARTS_SCHEMA],
     ).fetchall()
+    if names is not None:
+        return [str(r[0]) for r in rows if r[0] in names]
     return [str(r[0]) for r in rows if str(r[0]).startswith("mart_") or r[0] in EXTRA_TABLES]
 
 
@@ -185,6 +190,7 @@ def publish(
     as_of: dt.date | None = None,
     docs: Mapping[str, TableDoc] | None = None,
     allow_columns: Sequence[str] = (),
+    names: Collection[str] | None = None,
 ) -> PublishResult:
     """Publish the marts of warehouse `con` to `target` (see the module doc for the files).
 
@@ -195,7 +201,7 @@ def publish(
     started = time.perf_counter()
     paths = paths_for(target)
     paths.target.parent.mkdir(parents=True, exist_ok=True)
-    tables = published_tables(con)
+    tables = published_tables(con, names)
     personal = personal_columns(con, tables, allow_columns)
     if personal:
         raise PublishError(
