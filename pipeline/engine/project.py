@@ -112,23 +112,7 @@ def load_project(models_dir: Path | str, vars: Mapping[str, Any] | None = None) 
     for model in models.values():
         entry, yaml_path = entries.get(model.name, ({}, None))
         _describe(model, entry, yaml_path, doc_blocks)
-        first = {} if model.is_seed else _render_first_pass(model, models, sources, renderer)
-        tree = settings.seeds if model.is_seed else settings.models
-        levels = [
-            *cfg.folder_defaults(tree, settings.config_path(model.folder)),
-            entry.get("config") or {},
-            first,
-        ]
-        if model.is_seed:
-            levels.insert(0, {"materialized": "seed"})
-        line = model.line_of("config(") if first else line_of(entry) if entry else None
-        where = model.path if first or not yaml_path else yaml_path
-        model.config = cfg.validate(cfg.merge(levels), path=where, line=line)
-        _check_config(model, where, line)
-        if model.seed_path is not None:
-            model.raw_sql = seed_select(
-                model.seed_path, model.config.column_types, model.config.delimiter
-            )
+        _configure(model, entry, yaml_path, settings, models, sources, renderer)
     models = {name: m for name, m in models.items() if m.config.enabled}
     graph = _graph(models, root)
     project = Project(root, models, sources, project_vars, graph, renderer)
@@ -145,6 +129,35 @@ def load_project(models_dir: Path | str, vars: Mapping[str, Any] | None = None) 
         test for folder in settings.test_paths for test in singular_tests(project, folder)
     ]
     return project
+
+
+def _configure(
+    model: Model,
+    entry: dict[str, Any],
+    yaml_path: Path | None,
+    settings: ProjectFile,
+    models: Mapping[str, Model],
+    sources: Mapping[tuple[str, str], SourceTable],
+    renderer: Renderer,
+) -> None:
+    """Set `model.config` from its folder defaults, YAML `config:` and `{{ config() }}`; a seed
+    also gets its generated SQL."""
+    first = {} if model.is_seed else _render_first_pass(model, models, sources, renderer)
+    tree = settings.seeds if model.is_seed else settings.models
+    levels = [
+        {"materialized": "seed"} if model.is_seed else {},
+        *cfg.folder_defaults(tree, settings.config_path(model.folder)),
+        entry.get("config") or {},
+        first,
+    ]
+    line = model.line_of("config(") if first else line_of(entry) if entry else None
+    where = model.path if first or not yaml_path else yaml_path
+    model.config = cfg.validate(cfg.merge(levels), path=where, line=line)
+    _check_config(model, where, line)
+    if model.seed_path is not None:
+        model.raw_sql = seed_select(
+            model.seed_path, model.config.column_types, model.config.delimiter
+        )
 
 
 def render_model(

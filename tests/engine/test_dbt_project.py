@@ -144,3 +144,19 @@ def test_an_unknown_doc_block_names_the_yaml_file(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match=r"m.yml, line 2: doc\('a_dock'\) names no doc block; "):
         load_project(root)
+
+
+def test_a_mops_models_folder_reads_seeds_from_its_seed_paths(tmp_path: Path) -> None:
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "channels.csv").write_text("platform,channel\nmeta,paid_social\n")
+    root = write_models(
+        tmp_path / "models",
+        {
+            "project.yml": "seed-paths: ['../seeds']\nmodels: {}\n",
+            "m.sql": "select channel from {{ ref('channels') }}",
+        },
+        defaults=False,
+    )
+    project = load_project(root)
+    assert project.models["channels"].materialized == "seed"
+    assert project.models["m"].refs == ["channels"]
