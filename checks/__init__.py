@@ -6,7 +6,7 @@ thresholds.
 """
 
 from checks.config import CheckSettings, GateConfig, load_config
-from checks.registry import CHECKS, Check, SchemaCheck, SqlCheck, check_id, checks_for
+from checks.registry import CHECKS, Check, SchemaCheck, SqlCheck, check_id
 
 __all__ = [
     "CHECKS",
@@ -16,6 +16,5 @@ __all__ = [
     "SchemaCheck",
     "SqlCheck",
     "check_id",
-    "checks_for",
     "load_config",
 ]

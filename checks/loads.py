@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.ingest.objects import OBJECTS, SourceObject
+from pipeline.sqltext import literal as _literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -31,10 +32,6 @@ QUARANTINE = "meta.quarantine"
 TOP_REASONS = 3
 SHARE = "quarantined_share"
 WHOLLY = "no_file_wholly_quarantined"
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)

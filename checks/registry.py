@@ -444,9 +444,3 @@ CHECKS: tuple[Check, ...] = (
         _rates("marts.mart_funnel_cohorts"),
     ),
 )
-
-
-def checks_for(relations: Sequence[str] | None = None) -> list[Check]:
-    """The registered checks guarding `relations` (all when None)."""
-    wanted = None if relations is None else set(relations)
-    return [c for c in CHECKS if wanted is None or c.relation in wanted]

@@ -98,7 +98,7 @@ def build(
     from rich.console import Console
     from rich.table import Table
 
-    from pipeline.defs.run import run_build
+    from pipeline.run import run_build
 
     console = Console()
     try:

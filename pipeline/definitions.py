@@ -13,10 +13,12 @@ from pipeline.defs.nightly import nightly_defs
 from pipeline.defs.publish import build_quality_and_publish_defs
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.seeds import seeds_asset
+from pipeline.engine import load_project
 from pipeline.settings import Settings
 
 settings = Settings.from_env()
 seeds = seeds_asset(settings.seeds_dir)
+project = load_project(settings.models_dir)  # once: models, checks and publish share it
 
 
 def _core() -> dg.Definitions:
@@ -31,7 +33,7 @@ def _core() -> dg.Definitions:
 
 defs = dg.Definitions.merge(
     _core(),
-    build_model_defs(settings.models_dir),
-    build_quality_and_publish_defs(settings.models_dir),
+    build_model_defs(project),
+    build_quality_and_publish_defs(project),
     nightly_defs(),
 )

@@ -1,8 +1,8 @@
 """Reference CSVs in `seeds/` (mappings, rules, thresholds) loaded as tables `seeds.<name>`.
 
-Models read them as the source `seeds` (`{{ source('seeds', 'channel_mapping') }}`), declared in
-`models/sources.yml`. Column types come from `seeds/_seeds.yml` where given (`column_types`),
-else from DuckDB's CSV sniffer; every column is described there too. Only the top level of
+Models read them as the source `seeds` (`{{ source('seeds', 'icp_rules') }}`), declared in
+`models/_seeds.yml`. Descriptions, column docs and column types (`column_types`; else DuckDB's
+CSV sniffer decides) are in `seeds/_seeds.yml`, the one YAML describing seeds. Only the top level of
 `seeds/` holds seeds: `seeds/landing/` is the sample landing zone, not a seed.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline.errors import MopsError
-from pipeline.ingest.parsing import quote
+from pipeline.sqltext import literal as quote
 
 if TYPE_CHECKING:
     import duckdb

@@ -16,6 +16,7 @@ import unicodedata
 from functools import cache
 
 from pipeline.emails import EMAIL_PATTERN, MAX_LENGTH, MAX_LOCAL_LENGTH
+from pipeline.sqltext import literal as _literal
 
 
 @cache
@@ -31,10 +32,6 @@ def _compatibility_map() -> tuple[str, str]:
             sources.append(char)
             targets.append(folded)
     return "".join(sources), "".join(targets)
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def normalise_email(column: str) -> str:

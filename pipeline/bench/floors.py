@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.bench.result import BenchResult, timed
+from pipeline.sqltext import literal
 
 if TYPE_CHECKING:
     from pipeline.ingest.formats import Layout
@@ -56,7 +57,7 @@ def ingest_floor(
 
 
 def _floor_reader(paths: list[Path], layout: Layout) -> str:
-    files = "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+    files = "[" + ", ".join(literal(str(p)) for p in paths) + "]"
     if layout.kind == "csv":
         delimiter = layout.delimiter.replace("'", "''")
         return (

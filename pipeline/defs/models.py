@@ -215,7 +215,8 @@ def model_metadata(
 ) -> dict[str, Any]:
     """Row count, table name, column schema and lineage, read on the building connection."""
     from pipeline.engine.lineage import column_lineage
-    from pipeline.engine.materialize.relations import columns, qualified
+    from pipeline.engine.materialize.relations import columns
+    from pipeline.sqltext import qualified
 
     rows = result.rows
     if rows is None:
@@ -281,16 +282,23 @@ def _upstream_schema(
     return schema
 
 
+def as_project(source: "Project | Path | str", vars: Mapping[str, Any] | None = None) -> "Project":
+    """`source` when it is a loaded project, else the project loaded from that folder."""
+    from pipeline.engine.project import Project, load_project
+
+    if isinstance(source, Project) and not vars:
+        return source
+    return load_project(source.root if isinstance(source, Project) else source, vars)
+
+
 def build_model_defs(
-    models_dir: Path | str, vars: Mapping[str, Any] | None = None
+    source: "Project | Path | str", vars: Mapping[str, Any] | None = None
 ) -> dg.Definitions:
     """Definitions holding the models multi-asset (resource key `warehouse` not included)."""
-    from pipeline.engine.project import load_project
-
-    project = load_project(models_dir, vars)
+    project = as_project(source, vars)
     if not any(not m.is_ephemeral for m in project.models.values()):
         return dg.Definitions()
     return dg.Definitions(assets=[models_asset(project)])
 
 
-__all__ = ["ModelsConfig", "build_model_defs", "models_asset"]
+__all__ = ["ModelsConfig", "as_project", "build_model_defs", "model_key", "models_asset"]

@@ -18,8 +18,9 @@ import dagster as dg
 
 from pipeline.defs.models import ASSET_NAME, ModelsConfig
 from pipeline.defs.resources import WarehouseResource
-from pipeline.defs.run import FULL_REFRESH_JOB, NIGHTLY_JOB
 
+NIGHTLY_JOB = "nightly"
+FULL_REFRESH_JOB = "full_refresh"
 NIGHTLY_CRON = "0 2 * * *"
 TIMEZONE_ENV = "MOPS_SCHEDULE_TIMEZONE"
 EVERYTHING = dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks()

@@ -6,18 +6,23 @@ anyway) and runs the gate itself for any gate check the run did not evaluate, so
 """
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
 from checks.config import GateConfig, load_config
 from checks.registry import Check
+from pipeline.defs.models import as_project
 from pipeline.defs.quality import active_checks, asset_key, build_quality_defs, check_key
 from pipeline.defs.quality import model_relations as _model_relations
 from pipeline.defs.resources import WarehouseResource
 
+if TYPE_CHECKING:
+    from pipeline.engine.project import Project
+
 PUBLISH_GROUP = "publish"
 PUBLISH_KEY = dg.AssetKey(["publish", "marts"])
+PUBLISH_TAG = "publish"
 PUBLISHER_SOURCE = Path(__file__).resolve().parent.parent / "publish" / "publisher.py"
 
 
@@ -47,9 +52,10 @@ def _failed_blocking(context: dg.AssetExecutionContext) -> tuple[list[str], set[
 
 
 def publish_asset(
-    models_dir: Path | str, checks: list[Check], gate_config: GateConfig
+    models_dir: "Project | Path | str", checks: list[Check], gate_config: GateConfig
 ) -> dg.AssetsDefinition:
-    relations = _model_relations(models_dir)
+    project = as_project(models_dir)
+    relations = _model_relations(project)
     marts = [key for relation, key in relations.items() if relation.startswith("marts.")]
     guarded = {asset_key(c.relation) for c in checks}
     deps = list(dict.fromkeys([*marts, *sorted(guarded, key=lambda k: k.to_user_string())]))
@@ -60,8 +66,9 @@ def publish_asset(
         deps=deps,
         kinds={"duckdb", "parquet"},
         owners=["team:data-engineering"],
-        description="The published marts file (MOPS_MARTS) for BI tools: every `marts.mart_*` "
-        "table and `kpi_definitions`, DuckDB 1.x-readable storage, column comments, a "
+        description="The published marts file (MOPS_MARTS) for BI tools: every model tagged "
+        "`publish` (the `mart_*` tables and `kpi_definitions`), DuckDB 1.x-readable storage, "
+        "column comments, a "
         "`_published` table, Parquet copies; swapped in atomically, previous file kept.",
         metadata={
             "dagster/code_references": dg.CodeReferencesMetadataValue(
@@ -72,7 +79,7 @@ def publish_asset(
     def _publish(
         context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: PublishConfig
     ) -> dg.MaterializeResult:  # type: ignore[type-arg]
-        return run_publish(context, warehouse, config, models_dir, checks, gate_config)
+        return run_publish(context, warehouse, config, project, checks, gate_config)
 
     return _publish
 
@@ -81,7 +88,7 @@ def run_publish(
     context: dg.AssetExecutionContext,
     warehouse: WarehouseResource,
     run_config: PublishConfig,
-    models_dir: Path | str,
+    project: "Project",
     checks: list[Check],
     config: GateConfig,
 ) -> dg.MaterializeResult:  # type: ignore[type-arg]
@@ -112,8 +119,9 @@ def run_publish(
             target,
             run_id=context.run.run_id,
             as_of=dt.date.fromisoformat(run_config.as_of) if run_config.as_of else None,
-            docs=_docs(models_dir),
+            docs=_docs(project),
             allow_columns=config.publish.allow_columns,
+            names=published_models(project),
         )
     metadata: dict[str, Any] = {
         "path": dg.MetadataValue.path(str(result.target)),
@@ -126,12 +134,15 @@ def run_publish(
     return dg.MaterializeResult(metadata=metadata)
 
 
-def _docs(models_dir: Path | str) -> dict[str, Any]:
+def published_models(project: "Project") -> list[str]:
+    """The models tagged `publish`: the tables of the published marts file."""
+    return [name for name, model in project.models.items() if PUBLISH_TAG in model.config.tags]
+
+
+def _docs(project: "Project") -> dict[str, Any]:
     """Descriptions of every mart model and its columns, from the model YAML."""
-    from pipeline.engine.project import load_project
     from pipeline.publish import TableDoc
 
-    project = load_project(models_dir)
     return {
         name: TableDoc(
             model.description,
@@ -142,15 +153,19 @@ def _docs(models_dir: Path | str) -> dict[str, Any]:
     }
 
 
-def build_publish_defs(models_dir: Path | str, config: GateConfig | None = None) -> dg.Definitions:
+def build_publish_defs(
+    models_dir: "Project | Path | str", config: GateConfig | None = None
+) -> dg.Definitions:
     config = config or load_config()
+    models_dir = as_project(models_dir)
     checks = [c for c in active_checks(models_dir) if config.for_check(c.relation, c.name).enabled]
     return dg.Definitions(assets=[publish_asset(models_dir, checks, config)])
 
 
-def build_quality_and_publish_defs(models_dir: Path | str) -> dg.Definitions:
+def build_quality_and_publish_defs(models_dir: "Project | Path | str") -> dg.Definitions:
     """The gate's asset checks and `publish/marts` (what `pipeline.definitions` merges)."""
     config = load_config()
+    models_dir = as_project(models_dir)
     return dg.Definitions.merge(
         build_quality_defs(models_dir, config), build_publish_defs(models_dir, config)
     )

@@ -16,34 +16,31 @@ import dagster as dg
 from checks.config import GateConfig, load_config
 from checks.loads import LoadCheck
 from checks.registry import CHECKS, Check, check_id
+from pipeline.defs.models import as_project, model_key
 from pipeline.defs.resources import WarehouseResource
 from pipeline.ingest.objects import OBJECTS
 
 if TYPE_CHECKING:
     from checks.gate import CheckOutcome
+    from pipeline.engine.project import Project
 
 GATE_OP = "quality_gate"
 LOAD_GATE_OP = "load_gate"
 RAW_KEYS = {obj.qualified_table: dg.AssetKey(list(obj.asset_path)) for obj in OBJECTS}
-_SKIP_FOLDERS = {"tests", "macros"}
 
 
-def model_relations(models_dir: Path | str) -> dict[str, dg.AssetKey]:
-    """`<layer>.<model>` -> asset key of every SQL model file (a file listing: no parsing)."""
-    root = Path(models_dir)
-    found: dict[str, dg.AssetKey] = {}
-    for path in sorted(root.rglob("*.sql")):
-        parts = path.relative_to(root).parts
-        if len(parts) < 2 or parts[0] in _SKIP_FOLDERS:
-            continue
-        found[f"{parts[0]}.{path.stem}"] = dg.AssetKey([parts[0], path.stem])
-    return found
+def model_relations(project: "Project | Path | str") -> dict[str, dg.AssetKey]:
+    """`<schema>.<model>` -> asset key of every built model of the (loaded) project."""
+    models = as_project(project).models.values()
+    return {m.relation: model_key(m) for m in models if not m.is_ephemeral}
 
 
-def active_checks(models_dir: Path | str, checks: Sequence[Check] = CHECKS) -> list[Check]:
+def active_checks(
+    models_dir: "Project | Path | str", checks: Sequence[Check] = CHECKS
+) -> list[Check]:
     """The checks whose relation, and every relation they read, is a model of the project or a
     raw landing table."""
-    relations = {**model_relations(models_dir), **RAW_KEYS}
+    relations = {**model_relations(as_project(models_dir)), **RAW_KEYS}
     return [c for c in checks if all(r in relations for r in (c.relation, *c.reads))]
 
 
@@ -147,8 +144,11 @@ def gate_checks_def(
     return _gate
 
 
-def build_quality_defs(models_dir: Path | str, config: GateConfig | None = None) -> dg.Definitions:
+def build_quality_defs(
+    models_dir: "Project | Path | str", config: GateConfig | None = None
+) -> dg.Definitions:
     config = config or load_config()
+    models_dir = as_project(models_dir)
     checks = [c for c in active_checks(models_dir) if config.for_check(c.relation, c.name).enabled]
     on_loads = [c for c in checks if isinstance(c, LoadCheck)]
     on_models = [c for c in checks if not isinstance(c, LoadCheck)]

@@ -33,7 +33,7 @@ SOURCES_YML = """\
 sources:
   - name: bench
     schema: raw
-    tables: [{name: events}]
+    tables: [{name: events, identifier: bench__events}]
 """
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from pipeline.engine.materialize.relations import quote
+from pipeline.sqltext import identifier
 
 if TYPE_CHECKING:
     import duckdb
@@ -29,7 +29,7 @@ def increment_table(schema: str, name: str) -> str:
 
 
 def increment_relation(schema: str, name: str) -> str:
-    return f"meta.{quote(increment_table(schema, name))}"
+    return f"meta.{identifier(increment_table(schema, name))}"
 
 
 def _has_builds(cur: duckdb.DuckDBPyConnection) -> bool:

@@ -12,7 +12,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from pipeline.engine.project import Project, parse_model, render_model
+from pipeline.engine.parse import parse_model
+from pipeline.engine.project import Project, render_model
 
 if TYPE_CHECKING:
     from sqlglot import exp

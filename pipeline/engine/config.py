@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.engine.errors import ConfigError, nearest
 
-Materialized = Literal["view", "table", "ephemeral", "incremental"]
+Materialized = Literal["view", "table", "ephemeral", "incremental", "seed"]
 Strategy = Literal["append", "merge", "delete+insert"]
 OnSchemaChange = Literal["fail", "ignore", "append_new_columns", "sync_all_columns"]
 Severity = Literal["error", "warn"]
@@ -40,6 +40,10 @@ class ModelConfig(BaseModel):
     enabled: bool = True
     owners: tuple[str, ...] = ()
     meta: dict[str, Any] = Field(default_factory=dict)
+    # seeds only; left out of dumps: they shape a seed's generated SQL, which is hashed anyway
+    column_types: dict[str, str] = Field(default_factory=dict, exclude=True)
+    delimiter: str = Field(",", exclude=True)
+    quote_columns: bool = Field(False, exclude=True)  # DuckDB keeps header names either way
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -72,6 +76,9 @@ CONFIG_KEYS = frozenset(
         "owners",
         "owner",
         "meta",
+        "column_types",
+        "delimiter",
+        "quote_columns",
         "alias",
         "docs",
         "description",

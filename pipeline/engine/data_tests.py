@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipeline.engine.errors import ConfigError, UnknownRefError, UnknownSourceError
 from pipeline.engine.model import DataTest, Model
-from pipeline.engine.project import Project, parse_model
+from pipeline.engine.parse import parse_model
 from pipeline.engine.render import Relation, ref_line
 from pipeline.engine.yamlio import line_of
+
+if TYPE_CHECKING:
+    from pipeline.engine.project import Project
 
 GENERIC_TESTS = ("unique", "not_null", "accepted_values", "relationships")
 

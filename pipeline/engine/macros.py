@@ -1,7 +1,8 @@
 """Built-in macros (plain functions returning SQL) and loading of `models/macros/*.py`.
 
-A project macro is any public function defined in a `.py` file under `models/macros/`; it is
-exposed to every template under its own name and may shadow a built-in.
+A project macro is any public function defined in a `.py` file under the macro folders
+(`models/macros/`); it is exposed to every template under its own name and may shadow a
+built-in. `{% macro %}` files (`.sql`) are compiled by the renderer.
 """
 
 from __future__ import annotations
@@ -21,32 +22,16 @@ def generate_surrogate_key(columns: Sequence[str]) -> str:
     return f"md5(concat_ws('-', {parts}))"
 
 
-def safe_divide(numerator: str, denominator: str) -> str:
-    """`numerator / denominator`, null when the denominator is 0 or null."""
-    return f"({numerator}) / nullif({denominator}, 0)"
+BUILTINS: dict[str, Callable[..., Any]] = {"generate_surrogate_key": generate_surrogate_key}
 
 
-def cents_to_dollars(column: str, scale: int = 2) -> str:
-    """Integer cents to a decimal amount."""
-    return f"round(cast({column} as decimal(18, 4)) / 100, {int(scale)})"
-
-
-def micros_to_units(column: str, scale: int = 2) -> str:
-    """Ad platforms' micros (1e-6 of the currency unit) to a decimal amount."""
-    return f"round(cast({column} as decimal(38, 6)) / 1000000, {int(scale)})"
-
-
-BUILTINS: dict[str, Callable[..., Any]] = {
-    f.__name__: f for f in (generate_surrogate_key, safe_divide, cents_to_dollars, micros_to_units)
-}
-
-
-def load_macros(macros_dir: Path) -> dict[str, Callable[..., Any]]:
-    """Built-ins plus the public functions of every `macros_dir/*.py`, loaded by file path."""
+def load_macros(macro_dirs: Path | Sequence[Path]) -> dict[str, Callable[..., Any]]:
+    """Built-ins plus the public functions of every `*.py` in `macro_dirs`, loaded by path."""
     macros = dict(BUILTINS)
-    if not macros_dir.is_dir():
-        return macros
-    for path in sorted(macros_dir.glob("*.py")):
+    if isinstance(macro_dirs, Path):
+        macro_dirs = [macro_dirs]
+    files = [p for folder in macro_dirs if folder.is_dir() for p in sorted(folder.glob("*.py"))]
+    for path in files:
         if path.name.startswith("_"):
             continue
         spec = importlib.util.spec_from_file_location(f"mops_macros.{path.stem}", path)

@@ -64,7 +64,8 @@ class DataTest:
 
 @dataclass(eq=False)
 class Model:
-    """One SQL model file. `rendered_sql` is the template rendered for a full (re)build."""
+    """One SQL model file or seed CSV. `rendered_sql` is the template rendered for a full
+    (re)build."""
 
     name: str
     path: Path
@@ -81,6 +82,12 @@ class Model:
     rendered_sql: str = ""
     ast: exp.Expr | None = None
     yaml_path: Path | None = None
+    seed_path: Path | None = None
+
+    @property
+    def is_seed(self) -> bool:
+        """A seed CSV, built as a table by a generated `read_csv` query."""
+        return self.seed_path is not None
 
     @property
     def layer(self) -> str:

@@ -1,7 +1,8 @@
-"""Loading a models folder into a checked `Project`, before anything runs.
+"""Loading a project folder into a checked `Project`, before anything runs.
 
-Layout: `project.yml` (folder defaults + vars), `sources.yml`, `<folder>/<model>.sql` with YAML
-beside it (any `*.yml` holding `models:`), `macros/*.py`, `tests/*.sql` (singular tests).
+Layout (see `project_file`): the project file (folder defaults + vars), `<folder>/<model>.sql`
+with YAML beside it (any `*.yml` holding `models:`, `seeds:` or `sources:`), seed CSVs, doc
+blocks in `*.md`, macros (`*.py` functions and `{% macro %}` files), singular tests (`*.sql`).
 Load renders every template twice (once to learn refs and config, once with final relation
 names), parses it with sqlglot and reports syntax errors, unknown refs, cycles and duplicate
 names with the model's file and line.
@@ -13,28 +14,34 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pipeline.engine import config as cfg
+from pipeline.engine.data_tests import model_tests, singular_tests
+from pipeline.engine.docs import read_doc_blocks, render_description
 from pipeline.engine.errors import (
     ConfigError,
     CycleError,
     DuplicateModelError,
-    ModelSyntaxError,
     UnknownRefError,
     UnknownSourceError,
 )
 from pipeline.engine.graph import Graph
 from pipeline.engine.macros import load_macros
 from pipeline.engine.model import ColumnDoc, DataTest, Model, SourceTable
+from pipeline.engine.parse import parse_model
+from pipeline.engine.project_file import (
+    DBT_PROJECT_FILE,
+    MOPS_PROJECT_FILE,
+    ProjectFile,
+    key_line,
+    read_project_file,
+)
 from pipeline.engine.render import Relation, Rendered, Renderer, ref_line, source_line
+from pipeline.engine.seeds import seed_select
 from pipeline.engine.yamlio import line_of, read_yaml
 
-if TYPE_CHECKING:
-    from sqlglot import exp
-
-PROJECT_FILE = "project.yml"
-SPECIAL_DIRS = frozenset({"macros", "tests"})
+PROJECT_FILES = frozenset({DBT_PROJECT_FILE, MOPS_PROJECT_FILE})
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -72,36 +79,40 @@ class Project:
 
 
 def load_project(models_dir: Path | str, vars: Mapping[str, Any] | None = None) -> Project:
-    """Load and check every model, source, test and macro under `models_dir`."""
+    """Load and check every model, seed, source, test and macro of a project folder: a dbt
+    project (`dbt_project.yml`) or a mops models folder (`project.yml`)."""
     root = Path(models_dir).resolve()
     if not root.is_dir():
         raise ConfigError(
             "the models folder does not exist; set MOPS_MODELS_DIR or create it.", path=root
         )
-    settings = _read_project_file(root / PROJECT_FILE)
-    project_vars = {**(settings.get("vars") or {}), **(vars or {})}
-    renderer = Renderer(load_macros(root / "macros"), project_vars)
-    sql_files, yaml_files = _discover(root)
-    models = _new_models(root, sql_files, renderer)
+    settings = read_project_file(root)
+    project_vars = {**settings.vars, **(vars or {})}
+    renderer = Renderer(load_macros(settings.macro_paths), project_vars)
+    for path in macro_sql_files(settings.macro_paths):
+        renderer.add_macro_file(path)
+    sql_files, yaml_files, doc_files = _discover(settings)
+    models = _new_models(settings, sql_files, renderer)
+    for seed in new_seeds(settings):
+        if seed.name in models:
+            raise DuplicateModelError(seed.name, [models[seed.name].path, seed.path])
+        models[seed.name] = seed
+    doc_blocks = read_doc_blocks(doc_files)
     sources: dict[tuple[str, str], SourceTable] = {}
     entries: dict[str, tuple[dict[str, Any], Path]] = {}
     for path in yaml_files:
         document = read_yaml(path) or {}
         if not isinstance(document, dict):
             raise ConfigError("expected a mapping with `models:` and/or `sources:`.", path=path)
-        _read_sources(document.get("sources") or [], path, sources)
-        _read_model_entries(document.get("models") or [], path, models, entries)
+        _refuse_unsupported_properties(document, path)
+        _read_sources(document.get("sources") or [], path, sources, doc_blocks)
+        for key in ("models", "seeds"):
+            _read_model_entries(document.get(key) or [], path, models, entries, key)
 
-    tree = settings.get("models") or {}
     for model in models.values():
         entry, yaml_path = entries.get(model.name, ({}, None))
-        _describe(model, entry, yaml_path)
-        first = _render_first_pass(model, models, sources, renderer)
-        levels = [*cfg.folder_defaults(tree, model.folder), entry.get("config") or {}, first]
-        line = model.line_of("config(") if first else line_of(entry) if entry else None
-        where = model.path if first or not yaml_path else yaml_path
-        model.config = cfg.validate(cfg.merge(levels), path=where, line=line)
-        _check_config(model, where, line)
+        _describe(model, entry, yaml_path, doc_blocks)
+        _configure(model, entry, yaml_path, settings, models, sources, renderer)
     models = {name: m for name, m in models.items() if m.config.enabled}
     graph = _graph(models, root)
     project = Project(root, models, sources, project_vars, graph, renderer)
@@ -112,12 +123,41 @@ def load_project(models_dir: Path | str, vars: Mapping[str, Any] | None = None) 
             parse_model(
                 render_model(project, model, is_incremental=True).sql, model.path, model.raw_sql
             )
-    from pipeline.engine.data_tests import model_tests, singular_tests
-
     for name, model in models.items():
         model.tests = model_tests(project, model, entries.get(name, ({}, None))[0])
-    project.singular_tests = singular_tests(project, root / "tests")
+    project.singular_tests = [
+        test for folder in settings.test_paths for test in singular_tests(project, folder)
+    ]
     return project
+
+
+def _configure(
+    model: Model,
+    entry: dict[str, Any],
+    yaml_path: Path | None,
+    settings: ProjectFile,
+    models: Mapping[str, Model],
+    sources: Mapping[tuple[str, str], SourceTable],
+    renderer: Renderer,
+) -> None:
+    """Set `model.config` from its folder defaults, YAML `config:` and `{{ config() }}`; a seed
+    also gets its generated SQL."""
+    first = {} if model.is_seed else _render_first_pass(model, models, sources, renderer)
+    tree = settings.seeds if model.is_seed else settings.models
+    levels = [
+        {"materialized": "seed"} if model.is_seed else {},
+        *cfg.folder_defaults(tree, settings.config_path(model.folder)),
+        entry.get("config") or {},
+        first,
+    ]
+    line = model.line_of("config(") if first else line_of(entry) if entry else None
+    where = model.path if first or not yaml_path else yaml_path
+    model.config = cfg.validate(cfg.merge(levels), path=where, line=line)
+    _check_config(model, where, line)
+    if model.seed_path is not None:
+        model.raw_sql = seed_select(
+            model.seed_path, model.config.column_types, model.config.delimiter
+        )
 
 
 def render_model(
@@ -167,88 +207,38 @@ def render_hooks(
     return rendered
 
 
-def parse_model(sql: str, path: Path, raw_sql: str) -> exp.Expr:
-    """Parse rendered SQL; exactly one query, else `ModelSyntaxError` at the source line."""
-    import sqlglot
-    from sqlglot import exp
-
-    try:
-        statements = [s for s in sqlglot.parse(sql, read="duckdb") if s is not None]
-    except sqlglot.errors.ParseError as error:
-        first = error.errors[0] if error.errors else {}
-        rendered_line = first.get("line")
-        raise ModelSyntaxError(
-            f"SQL syntax error: {first.get('description', error)} near "
-            f"{first.get('highlight', '')!r}; fix the SQL (run `mops compile` to see it rendered).",
-            path=path,
-            line=_source_line(sql, raw_sql, rendered_line),
-        ) from None
-    except sqlglot.errors.TokenError as error:
-        raise ModelSyntaxError(f"SQL syntax error: {error}", path=path) from None
-    if len(statements) != 1:
-        raise ModelSyntaxError(
-            f"a model is exactly one select statement, found {len(statements)}; mops creates "
-            "the relation itself.",
-            path=path,
-        )
-    statement = statements[0]
-    if isinstance(statement, (exp.Create, exp.Insert, exp.Delete, exp.Update, exp.Drop)):
-        raise ModelSyntaxError(
-            f"a model is a select statement, not {statement.key.upper()}; mops creates the "
-            "relation itself (set `materialized` in config).",
-            path=path,
-        )
-    return statement
-
-
-def _source_line(rendered: str, raw: str, rendered_line: int | None) -> int | None:
-    """Map a rendered-SQL line to the template line (Jinja blocks may have removed lines)."""
-    if not rendered_line:
-        return None
-    rendered_lines = rendered.splitlines()
-    if rendered_line > len(rendered_lines):
-        return rendered_line
-    text = rendered_lines[rendered_line - 1].strip()
-    raw_lines = raw.splitlines()
-    for index in range(rendered_line - 1, len(raw_lines)):
-        if raw_lines[index].strip() == text:
-            return index + 1
-    return rendered_line
-
-
-def _read_project_file(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        return {}
-    settings = read_yaml(path) or {}
-    if not isinstance(settings, dict):
-        raise ConfigError("expected a mapping with `models:` and `vars:`.", path=path)
-    unknown = set(settings) - {"name", "models", "vars", "version", "config-version"}
-    if unknown:
-        raise ConfigError(
-            f"unknown keys {sorted(unknown)}; project.yml has `models:` (folder defaults) and "
-            "`vars:`.",
-            path=path,
-        )
-    return settings
-
-
-def _discover(root: Path) -> tuple[list[Path], list[Path]]:
+def _discover(settings: ProjectFile) -> tuple[list[Path], list[Path], list[Path]]:
+    """Model files, property YAML files and doc-block files under the model (and seed) paths."""
     sql_files: list[Path] = []
     yaml_files: list[Path] = []
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root).parts
-        if relative[0] in SPECIAL_DIRS or any(p.startswith(".") for p in relative):
-            continue
-        if path.suffix == ".sql":
-            sql_files.append(path)
-        elif path.suffix in (".yml", ".yaml") and path.name != PROJECT_FILE:
-            yaml_files.append(path)
-    return sql_files, yaml_files
+    doc_files: list[Path] = []
+    skip = settings.special_dirs
+    for folder in settings.model_paths:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            relative = path.relative_to(folder).parts
+            if any(p.startswith(".") for p in relative) or any(
+                path.is_relative_to(special) for special in skip
+            ):
+                continue
+            if path.suffix == ".sql":
+                sql_files.append(path)
+            elif path.suffix in (".yml", ".yaml") and path.name not in PROJECT_FILES:
+                yaml_files.append(path)
+            elif path.suffix == ".md":
+                doc_files.append(path)
+    for folder in settings.seed_paths if settings.is_dbt else ():
+        yaml_files += [p for p in sorted(folder.rglob("*.y*ml")) if p not in yaml_files]
+    return sql_files, yaml_files, doc_files
 
 
-def _new_models(root: Path, files: list[Path], renderer: Renderer) -> dict[str, Model]:
+def _model_path(path: Path, folders: Sequence[Path]) -> Path:
+    return next(folder for folder in folders if path.is_relative_to(folder))
+
+
+def _new_models(settings: ProjectFile, files: list[Path], renderer: Renderer) -> dict[str, Model]:
     models: dict[str, Model] = {}
     for path in files:
+        base = _model_path(path, settings.model_paths)
         name = path.stem
         if not _IDENTIFIER.match(name):
             raise ConfigError(
@@ -262,23 +252,81 @@ def _new_models(root: Path, files: list[Path], renderer: Renderer) -> dict[str, 
         models[name] = Model(
             name=name,
             path=path,
-            rel_path=path.relative_to(root).as_posix(),
-            folder=path.relative_to(root).parent.parts,
+            rel_path=path.relative_to(base).as_posix(),
+            folder=path.relative_to(base).parent.parts,
             raw_sql=raw,
             template=renderer.compile(raw, path),
         )
     return models
 
 
-def _read_sources(
-    entries: list[Any], path: Path, sources: dict[tuple[str, str], SourceTable]
-) -> None:
-    from pipeline.ingest.objects import snake_case
+def new_seeds(settings: ProjectFile) -> list[Model]:
+    """A model per seed CSV (dbt projects: any depth under the seed paths; a mops models
+    folder: the top level of each seed path)."""
+    seeds = []
+    for folder in settings.seed_paths:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.rglob("*.csv") if settings.is_dbt else folder.glob("*.csv")):
+            if not _IDENTIFIER.match(path.stem):
+                raise ConfigError(
+                    f"seed name {path.stem!r} is not a plain identifier; rename the file.",
+                    path=path,
+                )
+            seeds.append(
+                Model(
+                    name=path.stem,
+                    path=path,
+                    rel_path=path.relative_to(folder).as_posix(),
+                    folder=path.relative_to(folder).parent.parts,
+                    raw_sql="",
+                    template=None,
+                    seed_path=path,
+                )
+            )
+    return seeds
 
+
+def macro_sql_files(folders: Sequence[Path]) -> list[Path]:
+    """The `.sql` files holding `{% macro %}` definitions."""
+    return [p for folder in folders if folder.is_dir() for p in sorted(folder.rglob("*.sql"))]
+
+
+_UNSUPPORTED_PROPERTIES = (
+    "snapshots",
+    "analyses",
+    "exposures",
+    "metrics",
+    "semantic_models",
+    "macros",
+    "unit_tests",
+    "saved_queries",
+    "groups",
+)
+
+
+def _refuse_unsupported_properties(document: dict[str, Any], path: Path) -> None:
+    for key in _UNSUPPORTED_PROPERTIES:
+        if document.get(key):
+            raise ConfigError(
+                f"`{key}:` is not supported by mops; remove it (supported: models, seeds, "
+                "sources; see README 'SQL models').",
+                path=path,
+                line=key_line(path, key),
+            )
+
+
+def _read_sources(
+    entries: list[Any],
+    path: Path,
+    sources: dict[tuple[str, str], SourceTable],
+    doc_blocks: Mapping[str, str],
+) -> None:
+    """As dbt: a source's schema defaults to its name, a table's identifier to its name."""
     for entry in entries:
         if not isinstance(entry, dict) or "name" not in entry:
             raise ConfigError("each source needs a `name`.", path=path, line=line_of(entry))
-        schema = entry.get("schema", "raw")
+        schema = entry.get("schema") or entry["name"]
         for table in entry.get("tables") or []:
             if not isinstance(table, dict) or "name" not in table:
                 raise ConfigError(
@@ -296,8 +344,10 @@ def _read_sources(
                 source=key[0],
                 name=key[1],
                 schema=str(table.get("schema") or schema),
-                identifier=table.get("identifier") or f"{key[0]}__{snake_case(key[1])}",
-                description=table.get("description") or "",
+                identifier=str(table.get("identifier") or key[1]),
+                description=render_description(
+                    table.get("description") or "", doc_blocks, path=path, line=line_of(table)
+                ),
                 asset_key=tuple(dagster_meta.get("asset_key") or ("raw", key[0], key[1])),
                 columns=tuple(c["name"] for c in table.get("columns") or [] if "name" in c),
             )
@@ -308,14 +358,15 @@ def _read_model_entries(
     path: Path,
     models: dict[str, Model],
     seen: dict[str, tuple[dict[str, Any], Path]],
+    key: str,
 ) -> None:
     for entry in entries:
         if not isinstance(entry, dict) or "name" not in entry:
             raise ConfigError(
-                "each entry under `models:` needs a `name`.", path=path, line=line_of(entry)
+                f"each entry under `{key}:` needs a `name`.", path=path, line=line_of(entry)
             )
         name = entry["name"]
-        if name not in models:
+        if name not in models or models[name].is_seed != (key == "seeds"):
             raise UnknownRefError(name, models, path=path, line=line_of(entry))
         if name in seen:
             raise ConfigError(
@@ -326,9 +377,13 @@ def _read_model_entries(
         seen[name] = (entry, path)
 
 
-def _describe(model: Model, entry: dict[str, Any], yaml_path: Path | None) -> None:
+def _describe(
+    model: Model, entry: dict[str, Any], yaml_path: Path | None, doc_blocks: Mapping[str, str]
+) -> None:
     model.yaml_path = yaml_path
-    model.description = entry.get("description") or ""
+    model.description = render_description(
+        entry.get("description") or "", doc_blocks, path=yaml_path, line=line_of(entry)
+    )
     for column in entry.get("columns") or []:
         if not isinstance(column, dict) or "name" not in column:
             raise ConfigError(
@@ -336,13 +391,29 @@ def _describe(model: Model, entry: dict[str, Any], yaml_path: Path | None) -> No
                 path=yaml_path,
                 line=line_of(column) or line_of(entry),
             )
+        description = render_description(
+            column.get("description") or "", doc_blocks, path=yaml_path, line=line_of(column)
+        )
         model.columns[column["name"]] = ColumnDoc(
-            column["name"], column.get("description") or "", column.get("data_type")
+            column["name"], description, column.get("data_type")
         )
 
 
 def _check_config(model: Model, path: Path, line: int | None) -> None:
     config = model.config
+    if (config.materialized == "seed") != model.is_seed:
+        raise ConfigError(
+            "materialized 'seed' is set by mops for seed CSVs only; use view, table, "
+            "ephemeral or incremental.",
+            path=path,
+            line=line,
+        )
+    if not model.is_seed and (config.column_types or config.delimiter != ","):
+        raise ConfigError(
+            "`column_types` and `delimiter` configure seeds, not models; remove them.",
+            path=path,
+            line=line,
+        )
     if (
         config.materialized == "incremental"
         and config.strategy in ("merge", "delete+insert")

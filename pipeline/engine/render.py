@@ -1,7 +1,8 @@
 """Rendering model templates with Jinja2 (sandboxed, strict): the dbt subset mops supports.
 
 Globals: `ref(name)`, `source(source, table)`, `config(**kwargs)`, `var(name, default)`,
-`is_incremental()`, `this`, `target`, `env_var(name, default)`, plus every Python macro.
+`is_incremental()`, `this`, `target`, `env_var(name, default)`, every Python macro and every
+`{% macro %}` of the project's macro files (which see the same globals).
 """
 
 from __future__ import annotations
@@ -21,6 +22,39 @@ from pipeline.engine.errors import EngineError, ModelSyntaxError, RenderError
 
 _MISSING: Any = object()
 _JINJA_MARKERS = ("{{", "{%", "{#")
+# dbt context members a template may reach for that mops does not provide: named in the error.
+DBT_ONLY = frozenset(
+    {
+        "adapter",
+        "run_query",
+        "statement",
+        "execute",
+        "graph",
+        "model",
+        "exceptions",
+        "log",
+        "modules",
+        "dbt_utils",
+        "dbt",
+        "return",
+        "load_result",
+        "run_started_at",
+        "invocation_id",
+        "builtins",
+        "zip",
+        "fromjson",
+        "tojson",
+        "fromyaml",
+        "toyaml",
+        "api",
+        "flags",
+        "selected_resources",
+        "database",
+        "schema",
+        "snapshot",
+    }
+)
+_UNDEFINED_NAME = re.compile(r"'(\w+)' is undefined")
 
 
 @dataclass(frozen=True)
@@ -61,6 +95,13 @@ class Renderer:
         )
         self.env.globals.update(macros)
         self.vars = dict(vars)
+        self.macro_files: list[tuple[Path, jinja2.Template]] = []
+
+    def add_macro_file(self, path: Path) -> None:
+        """Make the `{% macro %}`s of a `.sql` file callable from every template."""
+        template = self.compile(path.read_text(encoding="utf-8"), path)
+        if template is not None:
+            self.macro_files.append((path, template))
 
     def with_vars(self, overrides: Mapping[str, Any] | None) -> Renderer:
         """A renderer sharing this environment with `overrides` applied to the vars."""
@@ -69,6 +110,7 @@ class Renderer:
         clone = object.__new__(Renderer)
         clone.env = self.env
         clone.vars = {**self.vars, **overrides}
+        clone.macro_files = self.macro_files
         return clone
 
     def compile(self, source: str, path: Path) -> jinja2.Template | None:
@@ -155,14 +197,13 @@ class Renderer:
             "target": {"name": "mops", "type": "duckdb", "schema": "main"},
         }
         try:
+            self._add_macros(context)
             result.sql = template.render(context)
         except EngineError:
             raise
         except jinja2.TemplateError as error:
             raise RenderError(
-                f"{type(error).__name__}: {error}; check the names used in the template.",
-                path=path,
-                line=_traceback_line(error, path),
+                _template_error(error), path=path, line=_traceback_line(error, path)
             ) from None
         except Exception as error:  # a failing macro
             raise RenderError(
@@ -171,6 +212,26 @@ class Renderer:
                 line=_traceback_line(error, path),
             ) from error
         return result
+
+    def _add_macros(self, context: dict[str, Any]) -> None:
+        """Each macro file as a module sharing `context`, so its macros see `ref`, `var`, ...
+        and each other's macros (looked up when called)."""
+        for _, template in self.macro_files:
+            module = template.make_module(vars=context, shared=True)
+            for name in dir(module):
+                value = getattr(module, name)
+                if isinstance(value, jinja2.runtime.Macro):
+                    context[name] = value
+
+
+def _template_error(error: jinja2.TemplateError) -> str:
+    match = _UNDEFINED_NAME.search(str(error))
+    if isinstance(error, jinja2.UndefinedError) and match and match.group(1) in DBT_ONLY:
+        return (
+            f"`{match.group(1)}` is a dbt feature mops does not support; write the SQL "
+            "without it (see README 'SQL models' for the supported subset)."
+        )
+    return f"{type(error).__name__}: {error}; check the names used in the template."
 
 
 def _traceback_line(error: BaseException, path: Path) -> int | None:

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from pipeline.sqltext import literal
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -41,12 +43,6 @@ class TestResult:
         return "warn" if self.test.severity == "warn" else "fail"
 
 
-def _literal(value: Any, quote: bool) -> str:
-    if not quote:
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 def _tested_relation(project: Project, test: DataTest) -> str:
     """The model's relation, narrowed by the test's `where`."""
     relation = str(project.relation(test.model))
@@ -55,7 +51,7 @@ def _tested_relation(project: Project, test: DataTest) -> str:
 
 def _accepted_values(test: DataTest) -> str:
     quote = bool(test.args.get("quote", True))
-    return ", ".join(_literal(v, quote) for v in test.args["values"])
+    return ", ".join(literal(v) if quote else str(v) for v in test.args["values"])
 
 
 def test_sql(project: Project, test: DataTest, vars: Mapping[str, Any] | None = None) -> str:

@@ -23,8 +23,10 @@ from typing import TYPE_CHECKING, Any
 from pipeline.ingest.census import Census, accounts_for, bom_encoding, open_bytes
 from pipeline.ingest.errors import FileRejected
 from pipeline.ingest.objects import SourceObject, snake_case
-from pipeline.ingest.parsing import NULL_TOKENS, quote
+from pipeline.ingest.parsing import NULL_TOKENS
 from pipeline.ingest.repair import FOOTER_MARKERS, Repaired, printable
+from pipeline.sqltext import identifier as _ident
+from pipeline.sqltext import literal as quote
 
 if TYPE_CHECKING:
     import duckdb
@@ -581,10 +583,6 @@ def _register_parquet(con: duckdb.DuckDBPyConnection, files: str, layout: Layout
     fields = "".join(f", cast({_ident(h)} as varchar) as f{i}" for i, h in enumerate(headers))
     con.execute(f"create or replace temp view _src as select _path{fields} from {reader}")
     return SourceRead(layout, headers)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def unreadable(path: Path, error: BaseException) -> str:

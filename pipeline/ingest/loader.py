@@ -39,10 +39,12 @@ from pipeline.ingest.formats import (
 )
 from pipeline.ingest.landing import LandingFile, has_changed
 from pipeline.ingest.objects import OBJECTS, SourceObject, find_object, snake_case
-from pipeline.ingest.parsing import SQL_TYPES, quote
+from pipeline.ingest.parsing import SQL_TYPES
 from pipeline.ingest.repair import WIDE_FACTOR, Repaired, printable, repair
 from pipeline.ingest.spellings import Spelled
 from pipeline.settings import Settings
+from pipeline.sqltext import identifier as _ident
+from pipeline.sqltext import literal as quote
 
 if TYPE_CHECKING:
     import duckdb
@@ -518,10 +520,6 @@ _LOG_COLUMNS = (
 
 def _sql_text(text: str | None) -> str:
     return "null::varchar" if text is None else quote(text)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection, obj: SourceObject) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pipeline.ingest.conventions import DateOrder, DecimalSeparator
 from pipeline.ingest.objects import LogicalType
+from pipeline.sqltext import literal as quote
 
 NULL_TOKENS = ("", "null", "NULL", "Null", "N/A", "n/a", "#N/A")
 _NULL_PATTERN = r"\s*(" + "|".join(t for t in NULL_TOKENS if t) + r")?\s*"
@@ -39,11 +40,6 @@ SQL_TYPES: dict[LogicalType, str] = {
     "timestamp": "timestamp",
     "json": "json",
 }
-
-
-def quote(text: str) -> str:
-    """A SQL string literal."""
-    return "'" + text.replace("'", "''") + "'"
 
 
 def null_if_empty(raw: str) -> str:

@@ -28,9 +28,9 @@ from pipeline.ingest.parsing import (
     SLASH_DATE,
     amount_parts,
     amount_well_formed,
-    quote,
     reading,
 )
+from pipeline.sqltext import literal as quote
 
 if TYPE_CHECKING:
     import duckdb

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.sqltext import identifier, literal
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -49,9 +51,7 @@ def key_columns(
 
 def salted(column: str, salt: str) -> str:
     """SQL for the published key of `column` (null stays null)."""
-    quoted = '"' + column.replace('"', '""') + '"'
-    literal = "'" + salt.replace("'", "''") + "'"
-    return f"sha256({literal} || {quoted}::varchar)"
+    return f"sha256({literal(salt)} || {identifier(column)}::varchar)"
 
 
 def warehouse_folder(con: duckdb.DuckDBPyConnection) -> Path | None:

@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +26,8 @@ from pipeline.errors import MopsError
 from pipeline.filemodes import apply_umask, protect
 from pipeline.publish import keys
 from pipeline.settings import Settings
+from pipeline.sqltext import identifier as _quote
+from pipeline.sqltext import literal as _literal
 
 if TYPE_CHECKING:
     import duckdb
@@ -98,21 +100,18 @@ class PublishResult:
     seconds: float
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def published_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Tables and views of schema `marts` named `mart_*`, plus `kpi_definitions`, if present."""
+def published_tables(
+    con: duckdb.DuckDBPyConnection, names: Collection[str] | None = None
+) -> list[str]:
+    """Tables and views of schema `marts` among `names` (the models the project marks for
+    publishing), if present; without `names`, those named `mart_*` plus `kpi_definitions`."""
     rows = con.execute(
         "select table_name from information_schema.tables "
         "where table_catalog = current_database() and table_schema = ? order by table_name",
         [MARTS_SCHEMA],
     ).fetchall()
+    if names is not None:
+        return [str(r[0]) for r in rows if r[0] in names]
     return [str(r[0]) for r in rows if str(r[0]).startswith("mart_") or r[0] in EXTRA_TABLES]
 
 
@@ -224,6 +223,7 @@ def publish(
     as_of: dt.date | None = None,
     docs: Mapping[str, TableDoc] | None = None,
     allow_columns: Sequence[str] = (),
+    names: Collection[str] | None = None,
 ) -> PublishResult:
     """Publish the marts of warehouse `con` to `target` (see the module doc for the files).
 
@@ -236,7 +236,7 @@ def publish(
     apply_umask(settings.file_mode)
     paths = paths_for(target)
     paths.target.parent.mkdir(parents=True, exist_ok=True)
-    tables = published_tables(con)
+    tables = published_tables(con, names)
     personal = personal_columns(con, tables, allow_columns)
     if personal:
         raise PublishError(

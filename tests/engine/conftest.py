@@ -25,7 +25,7 @@ DEFAULT_SOURCES_YML = """\
 sources:
   - name: src
     schema: raw
-    tables: [{name: events}, {name: accounts}]
+    tables: [{name: events, identifier: src__events}, {name: accounts, identifier: src__accounts}]
 """
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pipeline.engine import load_project
-from pipeline.engine.sources import sources_document
 from pipeline.engine.yamlio import read_yaml
 from pipeline.ingest.objects import OBJECTS
+from pipeline.ingest.sources_yml import sources_document, sources_yaml
 from pipeline.settings import PROJECT_ROOT
 
 MODELS = PROJECT_ROOT / "models"
@@ -35,3 +35,17 @@ def test_generated_document_lists_each_column() -> None:
         "currency",
         "rate_per_eur",
     ]
+
+
+def test_sources_yml_is_the_generated_file() -> None:
+    assert (MODELS / "sources.yml").read_text(encoding="utf-8") == sources_yaml(OBJECTS)
+
+
+def test_the_seeds_source_declares_each_seed_csv_and_describes_none() -> None:
+    from pipeline.seeds import seed_files
+
+    seeds = {
+        t.name: t for (source, _), t in load_project(MODELS).sources.items() if source == "seeds"
+    }
+    assert sorted(seeds) == sorted(p.stem for p in seed_files(PROJECT_ROOT / "seeds"))
+    assert all(t.relation == f"seeds.{name}" and not t.description for name, t in seeds.items())

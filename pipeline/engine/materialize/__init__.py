@@ -38,10 +38,10 @@ def materialize(
     from pipeline.engine import builds
     from pipeline.engine.compile import compile_model
     from pipeline.engine.materialize.incremental import build_incremental
-    from pipeline.engine.materialize.relations import qualified
     from pipeline.engine.materialize.table import build_table
     from pipeline.engine.materialize.view import build_view
     from pipeline.engine.project import render_hooks
+    from pipeline.sqltext import qualified
 
     kind = model.materialized
     incremental = kind == "incremental" and not full_refresh and existing == "table"

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from pipeline.engine.materialize.relations import quote
+from pipeline.sqltext import identifier
 
 
 def key_match(left: str, right: str, keys: Sequence[str]) -> str:
     """`left` and `right` rows have the same key tuple (nulls equal, as one row condition)."""
-    return " and ".join(f"{left}.{quote(k)} is not distinct from {right}.{quote(k)}" for k in keys)
+    return " and ".join(
+        f"{left}.{identifier(k)} is not distinct from {right}.{identifier(k)}" for k in keys
+    )
 
 
 def statements(target: str, source: str, cols: Sequence[str], keys: Sequence[str]) -> list[str]:
-    names = ", ".join(quote(c) for c in cols)
+    names = ", ".join(identifier(c) for c in cols)
     return [
         f"delete from {target} as dst where exists "
         f"(select 1 from {source} as src where {key_match('src', 'dst', keys)})",

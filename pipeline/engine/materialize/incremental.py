@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from pipeline.engine.builds import increment_relation, increment_table
 from pipeline.engine.errors import SchemaChangeError
 from pipeline.engine.materialize import append, delete_insert, merge
-from pipeline.engine.materialize.relations import columns, qualified, quote
+from pipeline.engine.materialize.relations import columns
+from pipeline.sqltext import identifier, qualified
 
 if TYPE_CHECKING:
     import duckdb
@@ -99,9 +100,10 @@ def _reconcile(
     if policy == "ignore":
         return
     for column, kind in change.added:
-        cur.execute(f"alter table {target} add column {quote(column)} {kind}")
+        cur.execute(f"alter table {target} add column {identifier(column)} {kind}")
     if policy == "sync_all_columns":
         for column, _ in change.removed:
-            cur.execute(f"alter table {target} drop column {quote(column)}")
+            cur.execute(f"alter table {target} drop column {identifier(column)}")
         for column, _, kind in change.retyped:
-            cur.execute(f"alter table {target} alter column {quote(column)} set data type {kind}")
+            column_sql = identifier(column)
+            cur.execute(f"alter table {target} alter column {column_sql} set data type {kind}")

@@ -1,34 +1,15 @@
-"""What exists in the warehouse: relation kinds and columns, and identifier quoting."""
+"""What exists in the warehouse: relation kinds and columns."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
+from pipeline.sqltext import qualified as qualified  # re-exported for the benchmarks
+
 if TYPE_CHECKING:
     import duckdb
 
 RelationKind = Literal["table", "view"]
-
-
-def quote(identifier: str) -> str:
-    """A DuckDB quoted identifier."""
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def qualified(schema: str, name: str) -> str:
-    return f"{quote(schema)}.{quote(name)}"
-
-
-def relation_kind(cur: duckdb.DuckDBPyConnection, schema: str, name: str) -> RelationKind | None:
-    """`table`, `view` or None if `schema.name` does not exist (temp tables excluded)."""
-    row = cur.execute(
-        "select table_type from information_schema.tables "
-        "where table_schema = ? and table_name = ? and table_catalog = current_database()",
-        [schema, name],
-    ).fetchone()
-    if row is None:
-        return None
-    return "view" if row[0] == "VIEW" else "table"
 
 
 def existing_relations(cur: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], RelationKind]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pipeline.engine.materialize.relations import RelationKind, drop, qualified
+from pipeline.engine.materialize.relations import RelationKind, drop
+from pipeline.sqltext import qualified
 
 if TYPE_CHECKING:
     import duckdb

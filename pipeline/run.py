@@ -8,10 +8,8 @@ from dataclasses import dataclass, field
 
 import dagster as dg
 
+from pipeline.defs.nightly import FULL_REFRESH_JOB, NIGHTLY_JOB
 from pipeline.settings import Settings
-
-NIGHTLY_JOB = "nightly"
-FULL_REFRESH_JOB = "full_refresh"
 
 
 @dataclass(frozen=True)

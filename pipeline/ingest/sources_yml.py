@@ -1,9 +1,10 @@
-"""Generating `models/sources.yml` from the landing-zone contract (`pipeline.ingest.objects`).
+"""Writing the landing-zone contract (`pipeline.ingest.objects`) as a dbt `sources.yml`.
 
-    .venv/bin/python -m pipeline.engine.sources > models/sources.yml
+    .venv/bin/python -m pipeline.ingest.sources_yml > models/sources.yml
 
-Each system is a source in schema `raw`; each object a table whose identifier defaults to
-`<system>__<snake_case(object)>` and whose Dagster asset is `raw/<system>/<object>`.
+Each system is a source in schema `raw`; each object a table with its raw table name as
+`identifier` and its Dagster asset `raw/<system>/<object>`. The model engine reads the file like
+any dbt sources file: it never imports ingest.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from pipeline.ingest.objects import OBJECTS, SourceObject
 
 HEADER = (
     "# Sources: the raw tables written by `mops ingest` (schema raw, one table per object).\n"
-    "# Generated from pipeline/ingest/objects.py by `python -m pipeline.engine.sources`;\n"
-    "# tests/engine/test_sources.py checks it matches OBJECTS. Descriptions may be edited.\n"
+    "# Generated from pipeline/ingest/objects.py by `python -m pipeline.ingest.sources_yml`;\n"
+    "# tests/engine/test_sources.py checks it matches OBJECTS.\n"
     "# Every raw table also has the provenance columns _file, _line, _load_id and _extra.\n"
 )
 
@@ -32,7 +33,13 @@ def sources_document(objects: Iterable[SourceObject]) -> dict[str, Any]:
             key, value, kind = obj.unpivot
             columns += [{"name": key, "data_type": "text"}, {"name": value, "data_type": kind}]
         systems.setdefault(obj.system, []).append(
-            {"name": obj.name, "description": obj.description, "columns": columns}
+            {
+                "name": obj.name,
+                "identifier": obj.table,
+                "description": obj.description,
+                "meta": {"dagster": {"asset_key": list(obj.asset_path)}},
+                "columns": columns,
+            }
         )
     return {
         "version": 2,
