@@ -108,7 +108,10 @@ def file_format(path: Path) -> str | None:
 def sniff(path: Path, obj: SourceObject) -> Layout:
     """The file's layout; `FileRejected` if it cannot be read at all."""
     if path.stat().st_size == 0:
-        raise FileRejected(path, "the file is empty (0 bytes)")
+        raise FileRejected(
+            path,
+            "the file is empty (0 bytes): export it again, or remove it if it was sent by mistake",
+        )
     kind = file_format(path)
     if kind == "csv":
         index, delimiter, headers = _find_header(path, obj, _peek_lines(path))
@@ -117,14 +120,18 @@ def sniff(path: Path, obj: SourceObject) -> Layout:
         text = _peek_text(path, _PEEK_BYTES).lstrip()
         if text[:1] not in ("[", "{"):
             raise FileRejected(
-                path, "not JSON: expected an array, an object or one object per line"
+                path,
+                "not JSON: expected an array, an object or one object per line; deliver the API "
+                "response as it came, or rename the file if it is another format",
             )
         if text[:1] == "[":
             return Layout("json", json_format="array")
         return Layout("json", json_format=_objects_format(path, text))
     if kind == "parquet":
         return Layout("parquet")
-    raise FileRejected(path, f"unsupported file type; use one of {', '.join(SUFFIXES)}")
+    raise FileRejected(
+        path, f"unsupported file type; save it as one of {', '.join(SUFFIXES)} and deliver it again"
+    )
 
 
 def _objects_format(path: Path, text: str) -> str:
@@ -227,13 +234,16 @@ def _find_header(path: Path, obj: SourceObject, lines: list[str]) -> tuple[int, 
             if len(names & known) > best[0]:
                 best = (len(names & known), fields)
     if not any(line.strip() for line in lines):
-        raise FileRejected(path, "the file holds no header and no rows (blank)")
+        raise FileRejected(
+            path, "the file holds no header and no rows (blank): export it again with its header"
+        )
     missing = sorted(required - {canonical(obj, f) for f in best[1]})
     raise FileRejected(
         path,
         f"missing required column(s) {', '.join(missing)} in the header "
         f"(looked at the first {_MAX_PREAMBLE_LINES} lines; header seen: "
-        f"{printable(', '.join(best[1][:12]))})",
+        f"{printable(', '.join(best[1][:12]))}); export it with these columns, or map a header "
+        "to one in pipeline/ingest/objects.py",
     )
 
 

@@ -207,7 +207,10 @@ def _consider(
         obj = find_object(item.system, item.object)
         if obj is None:
             known = ", ".join(f"{o.system}/{o.name}" for o in OBJECTS)
-            raise FileRejected(item.path, f"unknown landing object; expected one of: {known}")
+            raise FileRejected(
+                item.path,
+                f"unknown landing object; move the file under one of: {known}",
+            )
         layout = sniff(item.path, obj)
     except FileRejected as rejection:
         return _log_rejection(con, item, digest.sha256, rejection.reason)

@@ -70,5 +70,6 @@ def test_a_utf16_header_error_names_the_columns_readably(
     assert result.status == "rejected"
     assert result.error == (
         "missing required column(s) id in the header (looked at the first 60 lines; "
-        "header seen: Email, FirstName)"
+        "header seen: Email, FirstName); export it with these columns, or map a header to one "
+        "in pipeline/ingest/objects.py"
     )
