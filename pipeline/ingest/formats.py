@@ -210,10 +210,7 @@ def _split(line: str, delimiter: str) -> list[str]:
 def canonical(obj: SourceObject, header: str) -> str:
     """The object column a source header means (its snake_case, or an alias of a column)."""
     name = snake_case(header)
-    for column in obj.columns:
-        if name == column.name or name in column.aliases:
-            return column.name
-    return name
+    return obj.column_for_header.get(name, name)
 
 
 def _find_header(path: Path, obj: SourceObject, lines: list[str]) -> tuple[int, str, list[str]]:

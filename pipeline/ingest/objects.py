@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from typing import Literal
 
 LogicalType = Literal["text", "id", "bool", "int", "decimal", "double", "date", "timestamp", "json"]
@@ -50,6 +51,17 @@ class SourceObject:
     def asset_path(self) -> tuple[str, str, str]:
         return ("raw", self.system, self.name)
 
+    @cached_property
+    def column_for_header(self) -> dict[str, str]:
+        """The contract column a snake_case header names (its own name or an alias; the first
+        column in contract order wins)."""
+        names: dict[str, str] = {}
+        for column in self.columns:
+            names.setdefault(column.name, column.name)
+            for alias in column.aliases:
+                names.setdefault(alias, column.name)
+        return names
+
     def column(self, name: str) -> Column:
         for column in self.columns:
             if column.name == name:
@@ -62,6 +74,7 @@ _CAMEL_BOUNDARY_2 = re.compile(r"([a-z0-9])([A-Z])")
 _NON_WORD = re.compile(r"[^0-9a-zA-Z_]+")
 
 
+@lru_cache(maxsize=65536)
 def snake_case(header: str) -> str:
     """`IsConverted`/`isConverted`/`is_converted`/`metrics.costMicros` -> snake_case."""
     text = header.strip().lstrip("\ufeff").strip('"')
