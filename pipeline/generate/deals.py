@@ -217,7 +217,7 @@ def _customers(rng: np.random.Generator, people: People, companies: Companies) -
     order = np.lexsort((people.created[contacts], people.company[contacts]))
     contacts = contacts[order]
     comp = people.company[contacts]
-    firsts = np.r_[True, comp[1:] != comp[:-1]]
+    firsts = np.r_[True, comp[1:] != comp[:-1]][: len(comp)]  # no contact yet: none
     earliest = contacts[firsts]
     chosen = rng.random(len(earliest)) < 0.35
     return people.company[earliest[chosen]].astype(np.int64), earliest[chosen].astype(np.int64)

@@ -87,6 +87,8 @@ def leads(world: World) -> pl.DataFrame:
         }
     )
     j = np.flatnonzero(d.created < spec.t_end)
+    if len(j) == 0:
+        return main  # a small world may have no duplicate lead yet
     dp = d.person[j]
     dc = p.company[dp]
     dup_t = d.created[j] + 900
