@@ -21,6 +21,7 @@ RAW_FRESHNESS = dg.FreshnessPolicy.time_window(
     fail_window=timedelta(hours=50), warn_window=timedelta(hours=26)
 )
 _LOADER_SOURCE = Path(__file__).resolve().parent.parent / "ingest" / "loader.py"
+_LOAD_LOG_SOURCE = _LOADER_SOURCE.with_name("load_log.py")
 
 
 def _column_schema(obj: SourceObject) -> dg.TableSchema:
@@ -123,7 +124,7 @@ def ingest_log_specs() -> list[dg.AssetSpec]:
             metadata={
                 "dagster/table_name": f"meta.{name}",
                 "dagster/code_references": dg.CodeReferencesMetadataValue(
-                    code_references=[dg.LocalFileCodeReference(file_path=str(_LOADER_SOURCE))]
+                    code_references=[dg.LocalFileCodeReference(file_path=str(_LOAD_LOG_SOURCE))]
                 ),
             },
         )

@@ -1,6 +1,6 @@
 """Deciding once per file and column how its dates and amounts are spelled, in DuckDB.
 
-The typing pass (`loader._typed_select`) reads every value that means one thing in any file with
+The typing pass (`rows._typed_select`) reads every value that means one thing in any file with
 one plain cast (ISO dates, UTC timestamps, `12.50`) and keeps the text of the others in a column
 `_v<n>`. `settle` then counts, in one aggregate grouped by file, how those texts are spelled
 (slash dates whose first part is over 12, `1.234,56`, ...), decides each file's date order and
