@@ -1,23 +1,34 @@
-# The two commands of the README: `make demo` and `make test`. Both set up .venv first.
+# The two commands of the README: `make demo` and `make test`. Both set up .venv first: `demo`
+# and `dev` install the runtime dependencies only, `test`, `lint` and `bench` the dev extra too.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
+PORT ?= 3000
 
 .PHONY: setup demo test test-busy lint dev bench
 
-$(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
+
+# The tests' DuckDB 1.x client (BI drivers ship 1.x) lives beside the 2.x one, in its own folder.
+$(DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet --upgrade --target $(VENV)/duckdb1 'duckdb<2'
+	touch $(DEV) $(RUNTIME)
 
-setup: $(STAMP)
+setup: $(DEV)
 
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(BIN)/mops build
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -33,9 +44,9 @@ test: lint
 test-busy:
 	.ci/busy-test
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/mops bench --scale $(or $(SCALE),medium) --enforce
 
-# The Dagster UI and daemon on http://127.0.0.1:3000 (DAGSTER_HOME=dagster_home/).
-dev: $(STAMP)
-	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -m pipeline.definitions -h 127.0.0.1 -p 3000
+# The Dagster UI and daemon on http://127.0.0.1:$(PORT) (DAGSTER_HOME=dagster_home/).
+dev: $(RUNTIME)
+	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -m pipeline.definitions -h 127.0.0.1 -p $(PORT)

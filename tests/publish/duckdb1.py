@@ -1,28 +1,25 @@
-"""A DuckDB 1.x client in its own folder (pip --target), cached under .venv/ by version spec."""
+"""A DuckDB 1.x client in its own folder, installed by the test setup (`make setup`, which
+`make test` runs), never by a test: tests do not reach the package index."""
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 from pathlib import Path
 
-SPEC = "duckdb<2"
-CACHE = Path(sys.prefix) / "cache"
+import pytest
+
+FOLDER = Path(sys.prefix) / "duckdb1"
 
 
-def duckdb1_path(spec: str = SPEC) -> Path:
-    """A folder holding a DuckDB 1.x wheel's package (installed once, then reused)."""
-    target = CACHE / f"duckdb-{hashlib.sha256(spec.encode()).hexdigest()[:10]}"
-    marker = target / ".complete"
-    if not marker.exists():
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-             "--target", str(target), "--upgrade", spec],
-            check=True, timeout=300,
-        )  # fmt: skip
-        marker.write_text(spec, encoding="utf-8")
-    return target
+def duckdb1_path() -> Path:
+    """The folder holding the DuckDB 1.x package (`.venv/duckdb1`)."""
+    if not (FOLDER / "duckdb").is_dir():
+        pytest.fail(
+            f"no DuckDB 1.x client in {FOLDER}: run `make setup` (it installs the test "
+            "dependencies, this one with `pip install --target`)"
+        )
+    return FOLDER
 
 
 def run_with_duckdb1(code: str, *args: str) -> subprocess.CompletedProcess[str]:
