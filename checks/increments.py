@@ -2,7 +2,7 @@
 
 A check that found no failing row on build B of its relation (recorded in `meta.gate_verified`
 with a hash of the check's SQL) vouches for every row of B. When the relation's current build
-is one incremental run on top of B (`meta.model_builds`, pipeline/engine/builds.py), only the
+is one incremental run on top of B (the engine's `last_builds`), only the
 rows that run wrote, its increment, can break a key or a row rule: deleting rows cannot.
 So such a check reads the increment (SqlCheck.increment_sql, SchemaCheck.row_level).
 
@@ -19,19 +19,12 @@ from typing import TYPE_CHECKING
 
 from checks.config import CheckSettings
 from checks.registry import Catalog, Check, SchemaCheck, SqlCheck, check_id
-from pipeline.engine.builds import increment_table
+from pipeline.engine import Build, last_builds
 
 if TYPE_CHECKING:
     import duckdb
 
 VERIFIED = "meta.gate_verified"
-
-
-@dataclass(frozen=True)
-class _Build:
-    build_id: str
-    parent_build_id: str | None
-    increment: str | None
 
 
 def _fingerprint(check: Check, catalog: Catalog) -> str:
@@ -52,7 +45,7 @@ class Increments:
 
     catalog: Catalog
     writable: bool = False
-    builds: dict[str, _Build] = field(default_factory=dict)
+    builds: dict[str, Build] = field(default_factory=dict)
     verified: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
@@ -61,13 +54,7 @@ class Increments:
             "select not readonly from duckdb_databases() where database_name = current_database()"
         ).fetchone()
         state = cls(catalog, writable=bool(row and row[0]))
-        if "meta.model_builds" in catalog:
-            state.builds = {
-                relation: _Build(build_id, parent, increment)
-                for relation, build_id, parent, increment in con.execute(
-                    "select relation, build_id, parent_build_id, increment from meta.model_builds"
-                ).fetchall()
-            }
+        state.builds = last_builds(con)
         if VERIFIED in catalog:
             state.verified = {
                 check: (build_id, fingerprint)
@@ -85,9 +72,6 @@ class Increments:
         if tolerant or not (
             _scopable(check) and build and build.increment and build.parent_build_id
         ):
-            return None
-        schema, name = check.relation.split(".", 1)
-        if f"meta.{increment_table(schema, name)}" not in self.catalog:
             return None
         wanted = (build.parent_build_id, _fingerprint(check, self.catalog))
         return build.increment if self.verified.get(check_id(check)) == wanted else None

@@ -10,10 +10,10 @@
 -- match_rule: the highest-priority rule among the record's own links (map_crm_id, then
 -- lead_conversion, merge, email); 'self' for a record linked to nothing.
 -- Merged-away records (is_merged_away) are kept so old references to them still resolve.
--- Incremental on record_key (delete+insert of whole people): the post-hook keeps the links it
--- was built from (meta.int_identity__crosswalk__edges). A night compares the records and links
--- with those (macros/identity.py) and lists in meta.int_identity__crosswalk__affected every
--- record of a person that has a changed record or link, plus the new records. A link that
+-- Incremental on record_key (delete+insert of whole people): a night compares the records with
+-- the built ones and the links with those of the last build (`changed_rows`), and rebuilds
+-- (`rebuild()`, macros/identity.py) every record of a person that has a changed record or
+-- link, plus the new records. A link that
 -- did not change joins two records of one old person, so a changed person's records and the
 -- changed links' ends hold every link of their new components: the night deletes those
 -- records and labels them again on their own, and the rest is what a full build gives.
@@ -21,26 +21,13 @@
     materialized='incremental',
     unique_key='record_key',
     incremental_strategy='delete+insert',
-    pre_hook=[
-        "{% if is_incremental() %}
-        create table if not exists meta.int_identity__crosswalk__edges
-            (from_key varchar, to_key varchar, rule_rank integer)
-        {% endif %}",
-        "{% if is_incremental() %}
-        create or replace table meta.int_identity__crosswalk__affected as
-        {{ crosswalk_affected(this, 'meta.int_identity__crosswalk__edges',
-            ref('int_identity__records'), ref('int_identity__merges'),
-            ref('int_identity__edges')) }}
-        {% endif %}",
-        "{% if is_incremental() %}
-        delete from {{ this }}
-        where record_key in (select record_key from meta.int_identity__crosswalk__affected)
-        {% endif %}",
-    ],
-    post_hook="
-        create or replace table meta.int_identity__crosswalk__edges as
-        select from_key, to_key, rule_rank from {{ ref('int_identity__edges') }}",
+    changes_from=[ref('int_identity__edges')]
 ) }}
+{% macro rebuild() -%}
+{{ crosswalk_affected(this,
+    changed_rows(ref('int_identity__edges'), ['from_key', 'to_key', 'rule_rank']),
+    ref('int_identity__records'), ref('int_identity__merges')) }}
+{%- endmacro %}
 with records as (
     select * from {{ ref('int_identity__records') }}
 ),
@@ -61,7 +48,7 @@ nodes as (
     select *
     from all_nodes
 {%- if is_incremental() %}
-    where record_key in (select record_key from meta.int_identity__crosswalk__affected)
+    where record_key in (select record_key from {{ rebuilt() }})
 {%- endif %}
 ),
 

@@ -1,43 +1,34 @@
 -- Every live person record (Marketo lead, Salesforce lead, Salesforce contact) in one shape,
 -- with its normalised email judged for matching. `record_key` sorts CRM contacts before CRM
 -- leads before MAP leads, so the smallest key of a person is its best (survivor) record.
--- Incremental on record_key: a night rebuilds the records named in the loads it has not seen,
--- the contacts of re-delivered accounts and the records whose local part entered or left
--- role_mailboxes (macros/records.py), listed in meta.int_identity__records__changed; a record
--- that is gone (deleted, merged away) is deleted and not inserted again.
+-- Incremental on record_key: a night rebuilds the records named in the loads it has not
+-- consumed, the contacts of re-delivered accounts and the records whose local part entered or
+-- left role_mailboxes (macros/records.py: `rebuild()`); a record that is gone (deleted, merged
+-- away) is deleted and not inserted again.
 {{ config(
     materialized='incremental',
     unique_key='record_key',
     incremental_strategy='delete+insert',
-    pre_hook=[
-        "{% if is_incremental() %}
-        create table if not exists {{ seen_loads('int_identity__records') }} (load_id varchar)
-        {% endif %}",
-        "{% if is_incremental() %}
-        create table if not exists meta.int_identity__records__role_mailboxes
-            (local_part varchar)
-        {% endif %}",
-        "{% if is_incremental() %}
-        create or replace table meta.int_identity__records__changed as
-        {{ record_changes(this, source('meta', 'load_log'), seen_loads('int_identity__records'),
-            source('seeds', 'role_mailboxes'),
-            {'Contact': source('salesforce', 'Contact'), 'Lead': source('salesforce', 'Lead'),
-             'Account': source('salesforce', 'Account'), 'leads': source('marketo', 'leads'),
-             'activities': source('marketo', 'activities')},
-            ref('stg_marketo__activity_types'), ref('stg_salesforce__contact'),
-            ref('stg_marketo__leads'), email_local_part('email_normalised')) }}
-        {% endif %}",
-        "{% if is_incremental() %}
-        delete from {{ this }}
-        where (source_object, source_id) in (
-            select (source_object, source_id) from meta.int_identity__records__changed
-        )
-        {% endif %}",
+    changes_from=[
+        source('salesforce', 'Contact'), source('salesforce', 'Lead'),
+        source('salesforce', 'Account'), source('marketo', 'leads'),
+        source('marketo', 'activities'), source('marketo', 'activity_types'),
+        source('seeds', 'role_mailboxes'),
     ],
-    post_hook=remember_record_inputs(),
 ) }}
+{% macro rebuild() -%}
+{{ record_changes(this,
+    {'Contact': source('salesforce', 'Contact'), 'Lead': source('salesforce', 'Lead'),
+     'Account': source('salesforce', 'Account'), 'leads': source('marketo', 'leads'),
+     'activities': source('marketo', 'activities'),
+     'activity_types': source('marketo', 'activity_types')},
+    new_loads,
+    changed_rows(source('seeds', 'role_mailboxes'), ['local_part']),
+    ref('stg_marketo__activity_types'), ref('stg_salesforce__contact'),
+    ref('stg_marketo__leads'), email_local_part('email_normalised')) }}
+{%- endmacro %}
 {%- macro changed(object) -%}
-    (select source_id from meta.int_identity__records__changed where source_object = '{{ object }}')
+    (select source_id from {{ rebuilt() }} where source_object = '{{ object }}')
 {%- endmacro %}
 with marketo_leads as (
     select * from {{ ref('stg_marketo__leads') }}

@@ -18,7 +18,7 @@
     materialized='incremental',
     unique_key='touched_date',
     incremental_strategy='delete+insert',
-    **seen_loads_hooks('int_touch__marketo', 'marketo', 'activities')
+    changes_from=[source('marketo', 'activities')]
 ) }}
 {% macro touch_rows(activities) -%}
 (
@@ -144,8 +144,8 @@ with activities as (
 ),
 
 {% if is_incremental() %}
-{{ marketo_new_deliveries('int_touch__marketo', source('marketo', 'activities'),
-    source('meta', 'load_log'), ref('stg_marketo__activity_types')) }}
+{{ marketo_new_deliveries(source('marketo', 'activities'),
+    new_loads(source('marketo', 'activities')), ref('stg_marketo__activity_types')) }}
 
 -- one semi join per reason (an `or` of `in` subqueries defeats DuckDB's semi joins)
 affected_days as (

@@ -10,7 +10,6 @@ alone gives the components a full build gives, and every other person is unchang
 from __future__ import annotations
 
 _NODE_COLUMNS = "record_key, source_system, source_object, source_id, is_merged_away"
-_EDGE_COLUMNS = "from_key, to_key, rule_rank"
 
 
 def record_key(source_system: str, source_object: str, source_id: str) -> str:
@@ -44,10 +43,10 @@ def crosswalk_nodes(records: str, merges: str) -> str:
 """
 
 
-def crosswalk_affected(this: str, snapshot: str, records: str, merges: str, edges: str) -> str:
+def crosswalk_affected(this: str, changed_edges: str, records: str, merges: str) -> str:
     """A query of the record_keys to relabel: the records of every person (in `this`) with a
-    changed record or link, and the changed records and link ends themselves. `snapshot` holds
-    the links the last build was made from."""
+    changed record or link, and the changed records and link ends themselves. `changed_edges`
+    is a query of the links (from_key, to_key) added or removed since the last build."""
     return f"""
 with nodes as ({crosswalk_nodes(records, merges)}),
 
@@ -58,9 +57,7 @@ changed_nodes as (
 ),
 
 changed_edges as (
-    (select {_EDGE_COLUMNS} from {edges} except select {_EDGE_COLUMNS} from {snapshot})
-    union all
-    (select {_EDGE_COLUMNS} from {snapshot} except select {_EDGE_COLUMNS} from {edges})
+    {changed_edges}
 ),
 
 seeds as (

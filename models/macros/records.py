@@ -5,15 +5,16 @@ role_mailboxes. Every staged row that can change arrives in a load: a Salesforce
 Contact is re-staged from the loads of its id; a Marketo lead from the loads of its id, and it
 is dropped or restored by the "Delete Lead" and "Merge Leads" activities in the activity loads
 (of the deleted or merging lead, and of the ids a merge names). So the records to rebuild are
-those named in the loads int_identity__records has not seen (meta.load_log only grows; late
-files included), the contacts of accounts in those loads, and the records whose local part
-entered or left role_mailboxes. A new load of activity types may rename a type to or from
-"Delete Lead" or "Merge Leads": every Marketo record is rebuilt then.
+those named in the loads int_identity__records has not consumed (`new_loads`; late files
+included), the contacts of accounts in those loads, and the records whose local part entered
+or left role_mailboxes (`changed_rows`). A new load of activity types may rename a type to or
+from "Delete Lead" or "Merge Leads": every Marketo record is rebuilt then.
 """
 
 from __future__ import annotations
 
-SEEN_ROLE_MAILBOXES = "meta.int_identity__records__role_mailboxes"
+from collections.abc import Callable
+from typing import Any
 
 
 def marketo_merged_ids(attributes: str) -> str:
@@ -33,10 +34,9 @@ def marketo_merged_ids(attributes: str) -> str:
 
 def record_changes(
     this: str,
-    load_log: str,
-    seen: str,
-    role_mailboxes: str,
-    raw: dict[str, str],
+    raw: dict[str, Any],
+    new_loads: Callable[[Any], str],
+    role_changes: str,
     activity_types: str,
     contacts: str,
     marketo_leads: str,
@@ -44,21 +44,23 @@ def record_changes(
 ) -> str:
     """A query of the (source_object, source_id) of the records to rebuild (module doc).
 
-    `seen` is the table of the loads the model was built from (`seen_loads`); `raw` maps
-    'Contact', 'Lead', 'Account', 'leads' and 'activities' to their raw relations; `contacts`
-    and `marketo_leads` are the staged contacts and Marketo leads; `local_part` is the SQL of
-    the role-mailbox part of `email_normalised` (email_local_part)."""
-    return f"""
-with new_loads as (
-    select load_id, system, object
-    from {load_log}
-    where load_id not in (select load_id from {seen})
-),
+    `raw` maps 'Contact', 'Lead', 'Account', 'leads', 'activities' and 'activity_types' to
+    their sources; `new_loads` is the engine's helper (a query of a source's loads not consumed);
+    `role_changes` is a query of the role_mailboxes rows (`local_part`) added or removed since;
+    `contacts` and `marketo_leads` are the staged contacts and Marketo leads; `local_part` is
+    the SQL of the role-mailbox part of `email_normalised` (email_local_part)."""
 
-new_activities as (
+    def delivered(name: str) -> str:
+        loads = new_loads(raw[name])
+        return (
+            f"from {raw[name]} as delivered\n"
+            f"semi join ({loads}) as new_loads on new_loads.load_id = delivered._load_id"
+        )
+
+    return f"""
+with new_activities as (
     select delivered.marketo_guid
-    from {raw["activities"]} as delivered
-    semi join new_loads on new_loads.load_id = delivered._load_id
+    {delivered("activities")}
 ),
 
 -- every delivered version of the activities in new loads that deletes or merges leads
@@ -89,13 +91,12 @@ deleted_leads_merges as (
 ),
 
 renamed_types as (
-    select 1 from new_loads where system = 'marketo' and object = 'activity_types'
+    select 1 from ({new_loads(raw["activity_types"])}) as new_type_loads
 ),
 
 marketo_ids as (
     select delivered.id as lead_id
-    from {raw["leads"]} as delivered
-    semi join new_loads on new_loads.load_id = delivered._load_id
+    {delivered("leads")}
     union
     select lead_id from lead_events
     union
@@ -111,27 +112,18 @@ marketo_ids as (
 
 changed_accounts as (
     select delivered.id
-    from {raw["Account"]} as delivered
-    semi join new_loads on new_loads.load_id = delivered._load_id
+    {delivered("Account")}
 ),
 
 role_changes as (
-    (select local_part from {SEEN_ROLE_MAILBOXES}
-    except
-    select lower(trim(local_part)) from {role_mailboxes})
-    union all
-    (select lower(trim(local_part)) from {role_mailboxes}
-    except
-    select local_part from {SEEN_ROLE_MAILBOXES})
+    select lower(trim(local_part)) as local_part from ({role_changes}) as changed
 )
 
 select 'Contact' as source_object, delivered.id as source_id
-from {raw["Contact"]} as delivered
-semi join new_loads on new_loads.load_id = delivered._load_id
+{delivered("Contact")}
 union
 select 'Lead', delivered.id
-from {raw["Lead"]} as delivered
-semi join new_loads on new_loads.load_id = delivered._load_id
+{delivered("Lead")}
 union
 select 'Contact', contact_id
 from {contacts}
@@ -145,15 +137,3 @@ select source_object, source_id
 from {this}
 where {local_part} in (select local_part from role_changes)
 """
-
-
-def remember_record_inputs() -> list[str]:
-    """Post-hooks (rendered at run time) that record the loads and role mailboxes a build of
-    int_identity__records has seen."""
-    return [
-        "create or replace table {{ seen_loads('int_identity__records') }} as "
-        "select load_id from {{ source('meta', 'load_log') }}",
-        f"create or replace table {SEEN_ROLE_MAILBOXES} as "
-        "select distinct lower(trim(local_part)) as local_part "
-        "from {{ source('seeds', 'role_mailboxes') }}",
-    ]

@@ -2,98 +2,74 @@
 
 A person's touches are a function of their records in the crosswalk, the touches of those
 records (Marketo activities, Salesforce campaign members), the programs and campaigns those
-touches name, and two seeds. `touch_inputs` lists those inputs as (kind, key, value) rows;
-fct_touch keeps the list it was last built from in a snapshot table, and `touch_changes`
-compares the two, so a night recomputes exactly the people whose inputs changed and the result
-equals a full rebuild:
+touches name, and two seeds. The engine gives fct_touch what changed in each of those since its
+last build (`changed_rows`, `new_loads`), and `touch_changes` turns that into people, so a night
+recomputes exactly the people whose inputs changed and the result equals a full rebuild:
 
-- `crosswalk`: a record joining, leaving or changing person (merges, conversions, deletes):
+- crosswalk: a record joining, leaving or changing person (merges, conversions, deletes):
   the old and the new person;
-- `load`: loads since the snapshot: the people of the Marketo leads and Salesforce campaign
-  members in them (late data included: it arrives in a new load), and the people holding
-  those members' touches now (the people of the member's contact and of its lead);
-- `program` / `campaign`: a changed program (synced campaign, type, channel) or campaign (type):
+- loads not consumed: the people of the Marketo leads and Salesforce campaign members in them
+  (late data included: it arrives in a new load), and the people holding those members'
+  touches now (the people of the member's contact and of its lead);
+- program / campaign: a changed program (synced campaign, type, channel) or campaign (type):
   the people with touches of it;
-- `rule`: any change to the seeds utm_channel_rules or campaign_type_channels: everyone.
+- rule: any change to the seeds utm_channel_rules or campaign_type_channels: everyone.
 """
 
 from __future__ import annotations
 
-
-def touch_inputs(
-    crosswalk: str,
-    programs: str,
-    campaigns: str,
-    load_log: str,
-    utm_rules: str,
-    type_channels: str,
-) -> str:
-    """A query of the inputs fct_touch depends on, as (kind, key, value) varchar rows."""
-    return f"""
-    select 'crosswalk' as kind, source_system || ':' || source_object || ':' || source_id as key,
-        person_id as value
-    from {crosswalk}
-    where (source_system = 'marketo' and source_object = 'leads')
-        or (source_system = 'salesforce' and source_object in ('Lead', 'Contact'))
-    union all
-    select 'program', cast(program_id as varchar), cast(to_json(struct_pack(
-        sfdc_campaign_id, program_type, channel)) as varchar)
-    from {programs}
-    union all
-    select 'campaign', campaign_id, cast(to_json(struct_pack(campaign_type)) as varchar)
-    from {campaigns}
-    union all
-    select 'load', load_id, null from {load_log}
-    union all
-    select 'rule', 'utm_channel_rules', cast(to_json(rules) as varchar) from {utm_rules} as rules
-    union all
-    select 'rule', 'campaign_type_channels', cast(to_json(types) as varchar)
-    from {type_channels} as types
-"""
+from collections.abc import Sequence
 
 
 def touch_changes(
     this: str,
-    snapshot: str,
+    crosswalk_changes: str,
+    program_changes: str,
+    campaign_changes: str,
+    rule_changes: Sequence[str],
+    new_activity_loads: str,
+    new_member_loads: str,
     crosswalk: str,
     programs: str,
-    campaigns: str,
-    load_log: str,
-    utm_rules: str,
-    type_channels: str,
     marketo_touches: str,
     salesforce_touches: str,
     raw_activities: str,
     raw_members: str,
 ) -> str:
-    """A query of the person_ids whose touches must be recomputed (see the module docstring):
-    the `touch_inputs` of these relations against `snapshot`, the last build's inputs."""
-    inputs = touch_inputs(crosswalk, programs, campaigns, load_log, utm_rules, type_channels)
-    return f"""
-with inputs as ({inputs}),
+    """A query of the person_ids whose touches must be recomputed (see the module docstring).
 
-changes as (
-    (select * from inputs except select * from {snapshot})
-    union all
-    (select * from {snapshot} except select * from inputs)
+    `*_changes` are queries of the rows added or removed since the last build: of the
+    crosswalk (source_system, source_object, source_id, person_id), programs (program_id,
+    sfdc_campaign_id, program_type, channel), campaigns (campaign_id, campaign_type) and each
+    channel seed; `new_*_loads` are queries of the activity and campaign member loads not
+    consumed yet."""
+    rules = "\n    union all\n    ".join(
+        f"select 1 as changed from ({query}) as rule_rows" for query in rule_changes
+    )
+    return f"""
+with crosswalk_changes as (
+    select person_id
+    from ({crosswalk_changes}) as changed
+    where (source_system = 'marketo' and source_object = 'leads')
+        or (source_system = 'salesforce' and source_object in ('Lead', 'Contact'))
 ),
 
-new_loads as (
-    select key as load_id from changes where kind = 'load'
+program_changes as (
+    {program_changes}
 ),
 
 rule_changes as (
-    select key from changes where kind = 'rule'
+    {rules}
 ),
 
 changed_programs as (
-    select try_cast(key as bigint) as program_id from changes where kind = 'program'
+    select program_id from program_changes
 ),
 
 changed_campaigns as (
-    select key as campaign_id from changes where kind = 'campaign'
+    select campaign_id from ({campaign_changes}) as changed
     union
-    select value ->> 'sfdc_campaign_id' from changes where kind = 'program'
+    select sfdc_campaign_id from program_changes
 ),
 
 touched_programs as (
@@ -113,7 +89,7 @@ marketo_people as (
 changed_leads as (
     select try_cast(lead_id as bigint) as lead_id
     from {raw_activities}
-    where _load_id in (select load_id from new_loads)
+    where _load_id in ({new_activity_loads})
     union
     select marketo_lead_id
     from {marketo_touches}
@@ -123,7 +99,7 @@ changed_leads as (
 changed_members as (
     select distinct id as campaign_member_id
     from {raw_members}
-    where _load_id in (select load_id from new_loads)
+    where _load_id in ({new_member_loads})
 ),
 
 -- the contacts and leads of the responses of changed members or campaigns: their people hold
@@ -145,7 +121,7 @@ responding_records as (
     where lead_id is not null
 )
 
-select value as person_id from changes where kind = 'crosswalk'
+select person_id from crosswalk_changes
 union
 select marketo_people.person_id
 from changed_leads

@@ -20,37 +20,33 @@
 -- Incremental on person_id (delete+insert of whole people): a night recomputes only the people
 -- whose inputs changed since the last build (macros/touches.py: crosswalk moves, new loads of
 -- Marketo activities and campaign members, edited programs and campaigns; any change to the
--- channel seeds recomputes everyone). The pre-hooks list those people in
--- meta.fct_touch__changed_people (kept: which people the last night recomputed) and delete
--- their touches; the post-hook snapshots the inputs into meta.fct_touch__inputs.
+-- channel seeds recomputes everyone): `rebuild()` lists them and the engine deletes their
+-- touches before the night's rows are added.
 {{ config(
     materialized='incremental',
     unique_key='person_id',
     incremental_strategy='delete+insert',
-    pre_hook=[
-        "{% if is_incremental() %}
-        create table if not exists meta.fct_touch__inputs (kind varchar, key varchar, value varchar)
-        {% endif %}",
-        "{% if is_incremental() %}
-        create or replace table meta.fct_touch__changed_people as
-        {{ touch_changes(this, 'meta.fct_touch__inputs',
-            ref('int_identity__crosswalk'), ref('stg_marketo__programs'),
-            ref('stg_salesforce__campaign'), source('meta', 'load_log'),
-            source('seeds', 'utm_channel_rules'), source('seeds', 'campaign_type_channels'),
-            ref('int_touch__marketo'), ref('int_touch__salesforce'),
-            source('marketo', 'activities'), source('salesforce', 'CampaignMember')) }}
-        {% endif %}",
-        "{% if is_incremental() %}
-        delete from {{ this }}
-        where person_id in (select person_id from meta.fct_touch__changed_people)
-        {% endif %}",
+    changes_from=[
+        ref('int_identity__crosswalk'), ref('stg_marketo__programs'),
+        ref('stg_salesforce__campaign'), source('marketo', 'activities'),
+        source('salesforce', 'CampaignMember'), source('seeds', 'utm_channel_rules'),
+        source('seeds', 'campaign_type_channels'),
     ],
-    post_hook="
-        create or replace table meta.fct_touch__inputs as
-        {{ touch_inputs(ref('int_identity__crosswalk'), ref('stg_marketo__programs'),
-            ref('stg_salesforce__campaign'), source('meta', 'load_log'),
-            source('seeds', 'utm_channel_rules'), source('seeds', 'campaign_type_channels')) }}",
 ) }}
+{% macro rebuild() -%}
+{{ touch_changes(this,
+    changed_rows(ref('int_identity__crosswalk'),
+        ['source_system', 'source_object', 'source_id', 'person_id']),
+    changed_rows(ref('stg_marketo__programs'),
+        ['program_id', 'sfdc_campaign_id', 'program_type', 'channel']),
+    changed_rows(ref('stg_salesforce__campaign'), ['campaign_id', 'campaign_type']),
+    [changed_rows(source('seeds', 'utm_channel_rules')),
+        changed_rows(source('seeds', 'campaign_type_channels'))],
+    new_loads(source('marketo', 'activities')), new_loads(source('salesforce', 'CampaignMember')),
+    ref('int_identity__crosswalk'), ref('stg_marketo__programs'),
+    ref('int_touch__marketo'), ref('int_touch__salesforce'),
+    source('marketo', 'activities'), source('salesforce', 'CampaignMember')) }}
+{%- endmacro %}
 with marketo_touches as (
     select * from {{ ref('int_touch__marketo') }}
 ),
@@ -68,7 +64,7 @@ marketo_people as (
     from crosswalk
     where source_system = 'marketo' and source_object = 'leads'
     {%- if is_incremental() %}
-        and person_id in (select person_id from meta.fct_touch__changed_people)
+        and person_id in (select person_id from {{ rebuilt() }})
     {%- endif %}
 ),
 
@@ -83,7 +79,7 @@ salesforce_people as (
 changed_salesforce_records as (
     select source_object, source_id
     from salesforce_people
-    where person_id in (select person_id from meta.fct_touch__changed_people)
+    where person_id in (select person_id from {{ rebuilt() }})
 ),
 {%- endif %}
 
@@ -116,7 +112,7 @@ salesforce_touches as (
     where coalesce(contact_people.person_id, lead_people.person_id) is not null
     {%- if is_incremental() %}
         and coalesce(contact_people.person_id, lead_people.person_id)
-            in (select person_id from meta.fct_touch__changed_people)
+            in (select person_id from {{ rebuilt() }})
     {%- endif %}
 ),
 

@@ -13,14 +13,62 @@ half-way leaves no record rather than a stale one.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pipeline.engine.materialize.relations import meta_table_exists
 from pipeline.sqltext import identifier
 
 if TYPE_CHECKING:
     import duckdb
 
 BUILDS = "meta.model_builds"
+
+
+@dataclass(frozen=True)
+class Build:
+    """The current build of one incremental model (`relation` is `schema.name`). `increment`
+    is the relation of the rows its run wrote, when it extended `parent_build_id` and they are
+    still there; None after a first build or a full refresh."""
+
+    relation: str
+    build_id: str
+    parent_build_id: str | None
+    increment: str | None
+
+
+def last_builds(cur: duckdb.DuckDBPyConnection) -> dict[str, Build]:
+    """The current build of every incremental model, by relation (empty before any)."""
+    if not _has_builds(cur):
+        return {}
+    tables = {
+        str(r[0])
+        for r in cur.execute(
+            "select table_name from duckdb_tables() where database_name = current_database() "
+            "and schema_name = 'meta'"
+        ).fetchall()
+    }
+    builds = {}
+    for relation, build_id, parent, increment in cur.execute(
+        f"select relation, build_id, parent_build_id, increment from {BUILDS}"
+    ).fetchall():
+        schema, name = str(relation).split(".", 1)
+        kept = increment is not None and increment_table(schema, name) in tables
+        builds[str(relation)] = Build(
+            str(relation),
+            str(build_id),
+            None if parent is None else str(parent),
+            str(increment) if kept else None,
+        )
+    return builds
+
+
+def current_build(cur: duckdb.DuckDBPyConnection, relation: str) -> str | None:
+    """The build id of `relation` (`schema.name`) if it is an incremental model's table."""
+    if not _has_builds(cur):
+        return None
+    row = cur.execute(f"select build_id from {BUILDS} where relation = ?", [relation]).fetchone()
+    return str(row[0]) if row else None
 
 
 def increment_table(schema: str, name: str) -> str:
@@ -33,11 +81,7 @@ def increment_relation(schema: str, name: str) -> str:
 
 
 def _has_builds(cur: duckdb.DuckDBPyConnection) -> bool:
-    row = cur.execute(
-        "select count(*) from duckdb_tables() where database_name = current_database() "
-        "and schema_name = 'meta' and table_name = 'model_builds'"
-    ).fetchone()
-    return bool(row and row[0])
+    return meta_table_exists(cur, "model_builds")
 
 
 def _ensure(cur: duckdb.DuckDBPyConnection) -> None:

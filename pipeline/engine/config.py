@@ -7,13 +7,14 @@ Precedence, lowest first (as in dbt): folder defaults (outer folders first), the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from pipeline.engine.changes import input_id
 from pipeline.engine.errors import ConfigError, nearest
 
-Materialized = Literal["view", "table", "ephemeral", "incremental", "seed"]
+MATERIALIZATIONS = ("view", "table", "ephemeral", "incremental", "seed")
 Strategy = Literal["append", "merge", "delete+insert"]
 OnSchemaChange = Literal["fail", "ignore", "append_new_columns", "sync_all_columns"]
 Severity = Literal["error", "warn"]
@@ -22,17 +23,13 @@ STRATEGIES: tuple[Strategy, ...] = ("append", "merge", "delete+insert")
 DEFAULT_SCHEMA = "main"
 
 
-class ModelConfig(BaseModel):
-    """The validated configuration of one model. Unknown keys are refused (typos)."""
+class _Common(BaseModel):
+    """What every materialization accepts. Unknown keys are refused (typos)."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
-    materialized: Materialized = "view"
     schema_: str = Field(DEFAULT_SCHEMA, alias="schema")
     tags: tuple[str, ...] = ()
-    unique_key: str | tuple[str, ...] | None = None
-    incremental_strategy: Strategy | None = None
-    on_schema_change: OnSchemaChange = "fail"
     # SQL run in the model's transaction before / after it is built, rendered with its context
     # (`this`, `is_incremental()`, ...) at build time, as dbt's hooks are.
     pre_hook: tuple[str, ...] = ()
@@ -40,10 +37,28 @@ class ModelConfig(BaseModel):
     enabled: bool = True
     owners: tuple[str, ...] = ()
     meta: dict[str, Any] = Field(default_factory=dict)
-    # seeds only; left out of dumps: they shape a seed's generated SQL, which is hashed anyway
-    column_types: dict[str, str] = Field(default_factory=dict, exclude=True)
-    delimiter: str = Field(",", exclude=True)
-    quote_columns: bool = Field(False, exclude=True)  # DuckDB keeps header names either way
+
+
+class ViewConfig(_Common):
+    materialized: Literal["view"] = "view"
+
+
+class TableConfig(_Common):
+    materialized: Literal["table"] = "table"
+
+
+class EphemeralConfig(_Common):
+    materialized: Literal["ephemeral"] = "ephemeral"
+
+
+class IncrementalConfig(_Common):
+    materialized: Literal["incremental"] = "incremental"
+    unique_key: str | tuple[str, ...] | None = None
+    incremental_strategy: Strategy | None = None
+    on_schema_change: OnSchemaChange = "fail"
+    # the inputs an incremental run reads changes from (pipeline/engine/changes.py), as
+    # `source:<source>.<table>` / `ref:<model>`; `source()`/`ref()` results are converted
+    changes_from: tuple[str, ...] = ()
 
     @property
     def key_columns(self) -> tuple[str, ...]:
@@ -62,6 +77,28 @@ class ModelConfig(BaseModel):
         return "merge" if self.key_columns else "append"
 
 
+class SeedConfig(_Common):
+    materialized: Literal["seed"] = "seed"
+    # left out of dumps: they shape a seed's generated SQL, which is hashed anyway
+    column_types: dict[str, str] = Field(default_factory=dict, exclude=True)
+    delimiter: str = Field(",", exclude=True)
+    quote_columns: bool = Field(False, exclude=True)  # DuckDB keeps header names either way
+
+
+ModelConfig = ViewConfig | TableConfig | EphemeralConfig | IncrementalConfig | SeedConfig
+"""The validated configuration of one model: one type per materialization."""
+KINDS: tuple[type[_Common], ...] = (
+    ViewConfig,
+    TableConfig,
+    EphemeralConfig,
+    IncrementalConfig,
+    SeedConfig,
+)
+_ADAPTER: TypeAdapter[ModelConfig] = TypeAdapter(
+    Annotated[ModelConfig, Field(discriminator="materialized")]
+)
+
+
 CONFIG_KEYS = frozenset(
     {
         "materialized",
@@ -70,6 +107,7 @@ CONFIG_KEYS = frozenset(
         "unique_key",
         "incremental_strategy",
         "on_schema_change",
+        "changes_from",
         "pre_hook",
         "post_hook",
         "enabled",
@@ -101,6 +139,8 @@ def normalise(raw: dict[str, Any]) -> dict[str, Any]:
             key, value = "owners", value
         if key in ("tags", "owners") and isinstance(value, str):
             value = [value]
+        if key == "changes_from":
+            value = [input_id(v) for v in ([value] if isinstance(value, str) else value or [])]
         out[key] = value
     return out
 
@@ -128,21 +168,37 @@ def validate(raw: dict[str, Any], *, path: Path, line: int | None) -> ModelConfi
             path=path,
             line=line,
         )
+    raw = {"materialized": "view", **raw}
     try:
-        return ModelConfig.model_validate(raw)
+        return _ADAPTER.validate_python(raw)
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            key = ".".join(str(part) for part in item["loc"])
-            if item["type"] == "extra_forbidden":
-                hint = nearest(key, CONFIG_KEYS)
-                problems.append(
-                    f"unknown config key {key!r}"
-                    + (f" (did you mean {hint[0]!r}?)" if hint else "")
-                )
-            else:
-                problems.append(f"config {key!r}: {item['msg']} (got {item.get('input')!r})")
+        problems = [_problem(item, str(raw["materialized"])) for item in error.errors()]
         raise ConfigError("; ".join(problems) + ".", path=path, line=line) from None
+
+
+def _problem(item: Any, materialized: str) -> str:
+    """One validation error as a sentence naming the key."""
+    if item["type"] == "union_tag_invalid":
+        hint = nearest(materialized, MATERIALIZATIONS)
+        return (
+            f"config 'materialized' must be one of {', '.join(map(repr, MATERIALIZATIONS))}, "
+            f"not {materialized!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+        )
+    key = ".".join(str(part) for part in item["loc"][1:])
+    if item["type"] != "extra_forbidden":
+        return f"config {key!r}: {item['msg']} (got {item.get('input')!r})"
+    owners = [k.model_fields["materialized"].default for k in KINDS if _accepts(k, key)]
+    if owners:
+        return (
+            f"config {key!r} applies to {' and '.join(owners)} models only, not to "
+            f"materialized={materialized!r}; remove it or change `materialized`"
+        )
+    hint = nearest(key, CONFIG_KEYS)
+    return f"unknown config key {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+
+
+def _accepts(kind: type[_Common], key: str) -> bool:
+    return any(key == name or key == field.alias for name, field in kind.model_fields.items())
 
 
 def folder_defaults(tree: dict[str, Any], parts: tuple[str, ...]) -> list[dict[str, Any]]:

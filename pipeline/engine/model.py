@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from pipeline.engine.config import ModelConfig, Severity
+from pipeline.engine.changes import Usage
+from pipeline.engine.config import IncrementalConfig, ModelConfig, Severity, ViewConfig
 
 if TYPE_CHECKING:
     import jinja2
@@ -73,7 +74,7 @@ class Model:
     folder: tuple[str, ...]
     raw_sql: str
     template: jinja2.Template | None
-    config: ModelConfig = field(default_factory=lambda: ModelConfig.model_validate({}))
+    config: ModelConfig = field(default_factory=lambda: ViewConfig.model_validate({}))
     description: str = ""
     columns: dict[str, ColumnDoc] = field(default_factory=dict)
     tests: list[DataTest] = field(default_factory=list)
@@ -83,6 +84,7 @@ class Model:
     ast: exp.Expr | None = None
     yaml_path: Path | None = None
     seed_path: Path | None = None
+    changes: Usage = field(default_factory=Usage)
 
     @property
     def is_seed(self) -> bool:
@@ -105,6 +107,16 @@ class Model:
     @property
     def materialized(self) -> str:
         return self.config.materialized
+
+    @property
+    def incremental(self) -> IncrementalConfig | None:
+        """The config of an incremental model; None for any other materialization."""
+        return self.config if isinstance(self.config, IncrementalConfig) else None
+
+    @property
+    def changes_from(self) -> tuple[str, ...]:
+        """The inputs an incremental model reads changes from (none for other models)."""
+        return self.incremental.changes_from if self.incremental else ()
 
     @property
     def is_ephemeral(self) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline.engine import changes
 from pipeline.engine import config as cfg
 from pipeline.engine.data_tests import model_tests, singular_tests
 from pipeline.engine.docs import read_doc_blocks, render_description
@@ -42,6 +43,7 @@ from pipeline.engine.seeds import seed_select
 from pipeline.engine.yamlio import line_of, read_yaml
 
 PROJECT_FILES = frozenset({DBT_PROJECT_FILE, MOPS_PROJECT_FILE})
+PUBLISH_TAG = "publish"
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -76,6 +78,40 @@ class Project:
         """What `source(source, table)` renders to."""
         declared = self.sources[(source, table)]
         return Relation(declared.schema, declared.identifier)
+
+    @property
+    def load_log(self) -> str | None:
+        """The relation listing every load (`changes.LOAD_LOG`), if the project declares it."""
+        if changes.LOAD_LOG not in self.sources:
+            return None
+        return str(self.source_relation(*changes.LOAD_LOG))
+
+    def change_inputs(self, model: Model) -> dict[str, str]:
+        """The relation of each input `model` reads changes from (`changes_from`)."""
+        inputs = {}
+        for input_id in model.changes_from:
+            kind, _, name = input_id.partition(":")
+            if kind == "ref":
+                inputs[input_id] = str(self.relation(name))
+            else:
+                source, _, table = name.partition(".")
+                inputs[input_id] = str(self.source_relation(source, table))
+        return inputs
+
+    def helpers(self, model: Model) -> changes.Helpers:
+        """The change-tracking template functions of `model` (pipeline/engine/changes.py)."""
+        return changes.Helpers(
+            model=model.name,
+            schema=model.schema,
+            load_log=self.load_log,
+            declared=model.changes_from,
+            path=model.path,
+        )
+
+    @property
+    def published(self) -> list[str]:
+        """The models tagged `publish`: the tables of the published marts file."""
+        return [name for name, model in self.models.items() if PUBLISH_TAG in model.config.tags]
 
 
 def load_project(models_dir: Path | str, vars: Mapping[str, Any] | None = None) -> Project:
@@ -154,7 +190,8 @@ def _configure(
     where = model.path if first or not yaml_path else yaml_path
     model.config = cfg.validate(cfg.merge(levels), path=where, line=line)
     _check_config(model, where, line)
-    if model.seed_path is not None:
+    _check_changes(model, models, sources, where, line)
+    if model.seed_path is not None and isinstance(model.config, cfg.SeedConfig):
         model.raw_sql = seed_select(
             model.seed_path, model.config.column_types, model.config.delimiter
         )
@@ -177,7 +214,18 @@ def render_model(
         source_fn=project.source_relation,
         this=Relation(model.schema, model.name),
         is_incremental=is_incremental,
+        helpers=project.helpers(model).context(),
+        macro=changes.REBUILD_MACRO if is_incremental and model.changes.rebuild else None,
     )
+
+
+def render_rebuild(
+    project: Project, model: Model, *, vars: Mapping[str, Any] | None = None
+) -> str | None:
+    """The SQL of `model`'s `{% macro rebuild() %}` for an incremental run, if it has one."""
+    if not model.changes.rebuild:
+        return None
+    return render_model(project, model, is_incremental=True, vars=vars).macro_sql
 
 
 def render_hooks(
@@ -399,6 +447,46 @@ def _describe(
         )
 
 
+def _check_changes(
+    model: Model,
+    models: Mapping[str, Model],
+    sources: Mapping[tuple[str, str], SourceTable],
+    path: Path,
+    line: int | None,
+) -> None:
+    """`changes_from` names known sources and refs of an incremental model, and every change
+    helper the model calls reads a declared input."""
+    declared = model.changes_from
+    for input_id in declared:
+        kind, _, name = input_id.partition(":")
+        source, _, table = name.partition(".")
+        known = name in models if kind == "ref" else kind == "source" and (source, table) in sources
+        if not known:
+            raise ConfigError(
+                f"config 'changes_from': {input_id!r} is not a known source(...) or ref(...); "
+                "write source('<source>', '<table>') or ref('<model>') (in YAML "
+                "'source:<source>.<table>' or 'ref:<model>').",
+                path=path,
+                line=line,
+            )
+    used = [*model.changes.loads, *model.changes.rows]
+    missing = [i for i in dict.fromkeys(used) if i not in declared]
+    if missing:
+        raise ConfigError(
+            f"config 'changes_from' lacks {', '.join(missing)}, read by new_loads/changed_rows; "
+            "add it.",
+            path=path,
+            line=line,
+        )
+    if model.changes.rebuild and not declared:
+        raise ConfigError(
+            "a `rebuild()` macro needs config 'changes_from' (the inputs it reads changes "
+            "from); add it.",
+            path=path,
+            line=line,
+        )
+
+
 def _check_config(model: Model, path: Path, line: int | None) -> None:
     config = model.config
     if (config.materialized == "seed") != model.is_seed:
@@ -408,19 +496,14 @@ def _check_config(model: Model, path: Path, line: int | None) -> None:
             path=path,
             line=line,
         )
-    if not model.is_seed and (config.column_types or config.delimiter != ","):
-        raise ConfigError(
-            "`column_types` and `delimiter` configure seeds, not models; remove them.",
-            path=path,
-            line=line,
-        )
+    incremental = model.incremental
     if (
-        config.materialized == "incremental"
-        and config.strategy in ("merge", "delete+insert")
-        and not config.key_columns
+        incremental
+        and incremental.strategy in ("merge", "delete+insert")
+        and not incremental.key_columns
     ):
         raise ConfigError(
-            f"incremental_strategy {config.strategy!r} needs `unique_key` (a column or a list "
+            f"incremental_strategy {incremental.strategy!r} needs `unique_key` (a column or a list "
             "of columns); set it, or use incremental_strategy='append'.",
             path=path,
             line=line,
@@ -459,23 +542,38 @@ def _render_first_pass(
         return Relation("", f"{source_name}__{table}")
 
     this = Relation("", model.name)
-    first = renderer.render(
-        model.template, model.raw_sql, path=model.path, ref=ref, source_fn=source, this=this
-    )
-    refs = list(first.refs)
-    found_sources = list(first.sources)
-    if "is_incremental" in model.raw_sql:
-        second = renderer.render(
+    helpers = changes.Helpers(
+        model=model.name,
+        schema="",
+        load_log="load_log" if changes.LOAD_LOG in sources else None,
+        declared=None,
+        path=model.path,
+        usage=model.changes,
+    ).context()
+
+    def render(is_incremental: bool) -> Rendered:
+        return renderer.render(
             model.template,
             model.raw_sql,
             path=model.path,
             ref=ref,
             source_fn=source,
             this=this,
-            is_incremental=True,
+            is_incremental=is_incremental,
+            helpers=helpers,
+            macro=changes.REBUILD_MACRO if is_incremental else None,
         )
+
+    first = render(False)
+    refs = list(first.refs)
+    found_sources = list(first.sources)
+    if "is_incremental" in model.raw_sql:
+        second = render(True)
+        model.changes.rebuild = second.macro_sql is not None
         refs += second.refs
         found_sources += second.sources
+    if model.changes.loads:  # new_loads() reads the load log
+        found_sources.append(changes.LOAD_LOG)
     model.refs = [r for r in dict.fromkeys(refs) if r != model.name]
     model.sources = list(dict.fromkeys(found_sources))
     return first.config

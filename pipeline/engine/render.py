@@ -11,7 +11,7 @@ import os
 import re
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +59,12 @@ _UNDEFINED_NAME = re.compile(r"'(\w+)' is undefined")
 
 @dataclass(frozen=True)
 class Relation:
-    """What `ref`, `source` and `this` return; renders as `schema.identifier`."""
+    """What `ref`, `source` and `this` return; renders as `schema.identifier`. `input` names
+    what it resolves (`ref:<model>`, `source:<source>.<table>`) for change tracking."""
 
     schema: str
     identifier: str
+    input: str = field(default="", compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -80,6 +82,7 @@ class Rendered:
     refs: list[str] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)
     config: dict[str, Any] = field(default_factory=dict)
+    macro_sql: str | None = None
 
 
 RefResolver = Callable[[str], Relation]
@@ -137,8 +140,11 @@ class Renderer:
         source_fn: SourceResolver,
         this: Relation | None,
         is_incremental: bool = False,
+        helpers: Mapping[str, Callable[..., Any]] | None = None,
+        macro: str | None = None,
     ) -> Rendered:
-        """Render one template, recording its refs, sources and `config()` calls."""
+        """Render one template, recording its refs, sources and `config()` calls; with `macro`,
+        also call that `{% macro %}` of the template (if it defines it) into `macro_sql`."""
         result = Rendered(sql=source)
         if template is None:
             return result
@@ -152,11 +158,11 @@ class Renderer:
                     line=_line(source, "ref("),
                 )
             result.refs.append(name)
-            return ref(name)
+            return replace(ref(name), input=f"ref:{name}")
 
         def _source(source_name: str, table: str) -> Relation:
             result.sources.append((source_name, table))
-            return source_fn(source_name, table)
+            return replace(source_fn(source_name, table), input=f"source:{source_name}.{table}")
 
         def _config(**kwargs: Any) -> str:
             result.config.update(kwargs)
@@ -195,10 +201,14 @@ class Renderer:
             "is_incremental": lambda: is_incremental,
             "this": this,
             "target": {"name": "mops", "type": "duckdb", "schema": "main"},
+            **(helpers or {}),
         }
         try:
             self._add_macros(context)
             result.sql = template.render(context)
+            if macro is not None:
+                defined = getattr(template.make_module(context), macro, None)
+                result.macro_sql = None if defined is None else str(defined())
         except EngineError:
             raise
         except jinja2.TemplateError as error:

@@ -13,6 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from pipeline.engine.changes import ensure as ensure_state
 from pipeline.engine.graph import Graph
 from pipeline.engine.materialize.relations import existing_relations
 from pipeline.engine.tests import TestResult
@@ -100,6 +101,8 @@ def iter_build(
     reads = build_order(project, waits, test_deps=False)
     for schema in sorted({project.models[name].schema for name in waits}):
         con.execute(f"create schema if not exists {schema}")
+    if any(project.models[name].changes_from for name in waits):
+        ensure_state(con)  # before models build concurrently
     failed: dict[str, str] = {}
     existing = existing_relations(con)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.engine import rebuilt_relation
 from tests.funnel.harness import build_selected, land, rows
 from tests.funnel.people_world import csv, empty_warehouse, sfid
 
@@ -67,7 +68,10 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     build_selected(con, "+int_identity__crosswalk")
     land(con, root / "landing", NIGHT_2)
     build_selected(con, "+int_identity__crosswalk")
-    affected = rows(con, "select record_key from meta.int_identity__crosswalk__affected")
+    affected = rows(
+        con,
+        f"select record_key from {rebuilt_relation(con, 'intermediate.int_identity__crosswalk')}",
+    )
     nightly = rows(con, CROSSWALK)
     build_selected(con, "+int_identity__crosswalk", full_refresh=True)
     return {"affected": {r["record_key"] for r in affected}, "nightly": nightly,

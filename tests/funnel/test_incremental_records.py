@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.engine import rebuilt_relation
 from tests.funnel.harness import build_selected, land, rows
 from tests.funnel.people_world import csv, empty_warehouse, sfid
 
@@ -82,7 +83,9 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     land(con, root / "landing", NIGHT_2)
     con.execute("delete from seeds.role_mailboxes where local_part = 'sales'")
     build_selected(con, "+int_identity__records")
-    changed = rows(con, "select * from meta.int_identity__records__changed")
+    changed = rows(
+        con, f"select * from {rebuilt_relation(con, 'intermediate.int_identity__records')}"
+    )
     nightly = rows(con, RECORDS)
     build_selected(con, "+int_identity__records", full_refresh=True)
     return {"changed": {(r["source_object"], r["source_id"]) for r in changed},

@@ -10,6 +10,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from pipeline.engine import rebuilt_relation
 from tests.funnel.harness import build_selected, land, rows
 from tests.funnel.people_world import empty_warehouse
 from tests.funnel.touch_world import ACTIVITY_HEADER, csv, marketo_activity, sfid
@@ -103,7 +104,10 @@ def nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     before = {"bob": person_of(con, 2), "touches": rows(con, TOUCHES)}
     land(con, root / "landing", NIGHT_2)
     build_selected(con, "+fct_touch")
-    changed = {r["person_id"] for r in rows(con, "select * from meta.fct_touch__changed_people")}
+    changed = {
+        r["person_id"]
+        for r in rows(con, f"select * from {rebuilt_relation(con, 'marts.fct_touch')}")
+    }
     nightly = rows(con, TOUCHES)
     people = {name: person_of(con, lead) for name, lead in (("ann", 1), ("cat", 3), ("dan", 4))}
     build_selected(con, "+fct_touch", full_refresh=True)
@@ -146,7 +150,7 @@ def test_a_changed_channel_rule_recomputes_everyone(tmp_path: Path) -> None:
         "where lower(source_field) = 'campaign_type' and lower(value) = 'webinar'"
     )
     build_selected(con, "+fct_touch")
-    changed = rows(con, "select person_id from meta.fct_touch__changed_people")
+    changed = rows(con, f"select person_id from {rebuilt_relation(con, 'marts.fct_touch')}")
     assert {r["person_id"] for r in changed} == everyone
     nightly = rows(con, TOUCHES)
     assert f"salesforce:{sfid('00v', 1)}" in {

@@ -11,7 +11,7 @@
     materialized='incremental',
     unique_key='activity_date',
     incremental_strategy='delete+insert',
-    **seen_loads_hooks('stg_marketo__activities', 'marketo', 'activities')
+    changes_from=[source('marketo', 'activities')]
 ) }}
 
 with raw_activities as (
@@ -23,8 +23,8 @@ activity_types as (
 ),
 
 {% if is_incremental() %}
-{{ marketo_new_deliveries('stg_marketo__activities', 'raw_activities',
-    source('meta', 'load_log'), 'activity_types') }}
+{{ marketo_new_deliveries('raw_activities', new_loads(source('marketo', 'activities')),
+    'activity_types') }}
 
 renamed_types as (
     select activity_type_id

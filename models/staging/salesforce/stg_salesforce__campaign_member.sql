@@ -2,24 +2,24 @@
 -- id, deleted dropped.
 -- Incremental on campaign_member_id (CampaignMember is the biggest Salesforce object: 16M raw
 -- rows at 1M people; as a view its CDC ran once per reader). A night recomputes the CDC of
--- the ids delivered in loads this model has not seen (meta.load_log against
--- meta.stg_salesforce__campaign_member__loads, kept by the post-hook) over all their versions
--- and replaces those rows; the pre-hook first removes the ids whose latest version is deleted
--- (delete+insert only replaces ids that still have a row).
+-- the ids delivered in loads this model has not consumed (`new_loads`) over all their versions:
+-- `rebuild()` lists those ids, the engine deletes their rows, and the night inserts the ones
+-- whose latest version is not deleted.
 {{ config(
     materialized='incremental',
     unique_key='campaign_member_id',
     incremental_strategy='delete+insert',
-    **salesforce_cdc_hooks(
-        'stg_salesforce__campaign_member', 'CampaignMember', 'campaign_member_id'
-    )
+    changes_from=[source('salesforce', 'CampaignMember')]
 ) }}
+{% macro rebuild() -%}
+    {{ delivered_ids(source('salesforce', 'CampaignMember'), new_loads(source('salesforce', 'CampaignMember')),
+        as_name='campaign_member_id') }}
+{%- endmacro %}
 with source as (
     select * from {{ source('salesforce', 'CampaignMember') }}
 ),
 
-{{ salesforce_versions('stg_salesforce__campaign_member', 'source', source('meta', 'load_log'), 'CampaignMember',
-    is_incremental()) }}
+{{ salesforce_versions('source', rebuilt() if is_incremental() else none, 'campaign_member_id') }}
 
 latest as (
     select * from {{ latest_salesforce_versions('versions') }} as latest_versions

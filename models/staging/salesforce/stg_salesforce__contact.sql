@@ -6,14 +6,17 @@
     materialized='incremental',
     unique_key='contact_id',
     incremental_strategy='delete+insert',
-    **salesforce_cdc_hooks('stg_salesforce__contact', 'Contact', 'contact_id')
+    changes_from=[source('salesforce', 'Contact')]
 ) }}
+{% macro rebuild() -%}
+    {{ delivered_ids(source('salesforce', 'Contact'), new_loads(source('salesforce', 'Contact')),
+        as_name='contact_id') }}
+{%- endmacro %}
 with source as (
     select * from {{ source('salesforce', 'Contact') }}
 ),
 
-{{ salesforce_versions('stg_salesforce__contact', 'source', source('meta', 'load_log'), 'Contact',
-    is_incremental()) }}
+{{ salesforce_versions('source', rebuilt() if is_incremental() else none, 'contact_id') }}
 
 latest as (
     select * from {{ latest_salesforce_versions('versions') }} as latest_versions

@@ -9,14 +9,17 @@
     materialized='incremental',
     unique_key='lead_id',
     incremental_strategy='delete+insert',
-    **salesforce_cdc_hooks('stg_salesforce__lead', 'Lead', 'lead_id')
+    changes_from=[source('salesforce', 'Lead')]
 ) }}
+{% macro rebuild() -%}
+    {{ delivered_ids(source('salesforce', 'Lead'), new_loads(source('salesforce', 'Lead')),
+        as_name='lead_id') }}
+{%- endmacro %}
 with source as (
     select * from {{ source('salesforce', 'Lead') }}
 ),
 
-{{ salesforce_versions('stg_salesforce__lead', 'source', source('meta', 'load_log'), 'Lead',
-    is_incremental()) }}
+{{ salesforce_versions('source', rebuilt() if is_incremental() else none, 'lead_id') }}
 
 latest as (
     select * from {{ latest_salesforce_versions('versions') }} as latest_versions

@@ -7,14 +7,17 @@
     materialized='incremental',
     unique_key='opportunity_id',
     incremental_strategy='delete+insert',
-    **salesforce_cdc_hooks('stg_salesforce__opportunity', 'Opportunity', 'opportunity_id')
+    changes_from=[source('salesforce', 'Opportunity')]
 ) }}
+{% macro rebuild() -%}
+    {{ delivered_ids(source('salesforce', 'Opportunity'), new_loads(source('salesforce', 'Opportunity')),
+        as_name='opportunity_id') }}
+{%- endmacro %}
 with source as (
     select * from {{ source('salesforce', 'Opportunity') }}
 ),
 
-{{ salesforce_versions('stg_salesforce__opportunity', 'source', source('meta', 'load_log'),
-    'Opportunity', is_incremental()) }}
+{{ salesforce_versions('source', rebuilt() if is_incremental() else none, 'opportunity_id') }}
 
 latest as (
     select * from {{ latest_salesforce_versions('versions') }} as latest_versions

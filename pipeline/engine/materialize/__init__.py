@@ -35,17 +35,25 @@ def materialize(
 
     `existing` is what the relation is now (`table`, `view` or None), from a catalog snapshot.
     """
-    from pipeline.engine import builds
+    from pipeline.engine import builds, changes
     from pipeline.engine.compile import compile_model
     from pipeline.engine.materialize.incremental import build_incremental
     from pipeline.engine.materialize.table import build_table
     from pipeline.engine.materialize.view import build_view
-    from pipeline.engine.project import render_hooks
+    from pipeline.engine.project import render_hooks, render_rebuild
     from pipeline.sqltext import qualified
 
     kind = model.materialized
-    incremental = kind == "incremental" and not full_refresh and existing == "table"
+    inputs = project.change_inputs(model)
+    incremental_config = model.incremental
+    incremental = (
+        incremental_config is not None
+        and not full_refresh
+        and existing == "table"
+        and (not inputs or changes.has_state(cur, model.name, model.schema, inputs, model.changes))
+    )
     sql = compile_model(project, model, is_incremental=incremental, vars=vars)
+    rebuild = render_rebuild(project, model, vars=vars) if incremental else None
     target_kind = "view" if kind == "view" else "table"
     config = model.config
     pre, post = (
@@ -54,7 +62,8 @@ def materialize(
     )
     if not incremental:
         builds.forget(cur, model.schema, model.name)
-    if not incremental and existing in (None, target_kind) and not (pre or post):
+    simple = not (pre or post or inputs)
+    if not incremental and existing in (None, target_kind) and simple:
         if kind == "view":
             return build_view(cur, model.schema, model.name, sql), sql
         built = build_table(cur, model.schema, model.name, sql)
@@ -65,14 +74,17 @@ def materialize(
     try:
         for hook in pre:
             cur.execute(hook)
+        if rebuild is not None:
+            target = qualified(model.schema, model.name)
+            changes.stage_rebuild(cur, model.schema, model.name, target, rebuild)
         rows: int | None
         if kind == "view":
             rows = build_view(
                 cur, model.schema, model.name, sql, replace="table" if existing == "table" else None
             )
-        elif incremental:
+        elif incremental and incremental_config is not None:
             rows = build_incremental(
-                cur, model.schema, model.name, sql, model.config, model_label=model.name
+                cur, model.schema, model.name, sql, incremental_config, model_label=model.name
             )
         else:
             rows = build_table(
@@ -80,6 +92,16 @@ def materialize(
             )
         for hook in post:
             cur.execute(hook)
+        if inputs:
+            changes.record(
+                cur,
+                model=model.name,
+                schema=model.schema,
+                inputs=inputs,
+                usage=model.changes,
+                load_log=project.load_log,
+                incremental=incremental,
+            )
         if kind == "incremental":
             builds.record(cur, model.schema, model.name, incremental=incremental)
         if post and rows is not None:

@@ -18,7 +18,7 @@ from pipeline.sqltext import identifier, qualified
 if TYPE_CHECKING:
     import duckdb
 
-    from pipeline.engine.config import ModelConfig
+    from pipeline.engine.config import IncrementalConfig
 
 StatementsFn = Callable[[str, str, Sequence[str], Sequence[str]], list[str]]
 STRATEGIES: dict[str, StatementsFn] = {
@@ -63,7 +63,7 @@ def build_incremental(
     schema: str,
     name: str,
     sql: str,
-    config: ModelConfig,
+    config: IncrementalConfig,
     *,
     model_label: str,
 ) -> int:

@@ -21,6 +21,16 @@ def existing_relations(cur: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], 
     return {(str(s), str(n)): "view" if t == "VIEW" else "table" for s, n, t in rows}
 
 
+def meta_table_exists(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether table `meta.<name>` of the engine's bookkeeping exists."""
+    row = cur.execute(
+        "select count(*) from duckdb_tables() where database_name = current_database() "
+        "and schema_name = 'meta' and table_name = ?",
+        [name],
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def columns(cur: duckdb.DuckDBPyConnection, schema: str, name: str) -> list[tuple[str, str]]:
     """`(column, type)` of a relation, in order; `schema` `temp` reads a temp table."""
     database = "temp" if schema == "temp" else None
