@@ -76,7 +76,7 @@ def run_bench(
             progress(f"{run}: checks")
             _checks(con, result, run, project)
             progress(f"{run}: publish")
-            _publish(con, result, run, work / "marts.duckdb")
+            _publish(con, result, run, work / "marts.duckdb", project)
             progress(f"{run}: checkpoint")
             _close(con, result, run)
     progress("probes: generator")
@@ -137,11 +137,13 @@ def _checks(
     result.check_seconds[run] = seconds
 
 
-def _publish(con: duckdb.DuckDBPyConnection, result: BenchResult, run: str, target: Path) -> None:
+def _publish(
+    con: duckdb.DuckDBPyConnection, result: BenchResult, run: str, target: Path, project: Project
+) -> None:
     from pipeline.publish import publish
 
     with timed(result, run, "publish") as rows:
-        published = publish(con, target, run_id=f"bench-{run}")
+        published = publish(con, target, run_id=f"bench-{run}", names=project.published)
         rows[0] = sum(published.row_counts.values())
 
 

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
 
 PUBLISH_GROUP = "publish"
 PUBLISH_KEY = dg.AssetKey(["publish", "marts"])
-PUBLISH_TAG = "publish"
 PUBLISHER_SOURCE = Path(__file__).resolve().parent.parent / "publish" / "publisher.py"
 
 
@@ -121,7 +120,7 @@ def run_publish(
             as_of=dt.date.fromisoformat(run_config.as_of) if run_config.as_of else None,
             docs=_docs(project),
             allow_columns=config.publish.allow_columns,
-            names=published_models(project),
+            names=project.published,
         )
     metadata: dict[str, Any] = {
         "path": dg.MetadataValue.path(str(result.target)),
@@ -132,11 +131,6 @@ def run_publish(
         "seconds": round(result.seconds, 3),
     }
     return dg.MaterializeResult(metadata=metadata)
-
-
-def published_models(project: "Project") -> list[str]:
-    """The models tagged `publish`: the tables of the published marts file."""
-    return [name for name, model in project.models.items() if PUBLISH_TAG in model.config.tags]
 
 
 def _docs(project: "Project") -> dict[str, Any]:

@@ -38,7 +38,6 @@ STORAGE_VERSION = "v1.0.0"
 
 MARTS_SCHEMA = "marts"
 PUBLISHED_TABLE = "_published"
-EXTRA_TABLES = ("kpi_definitions",)
 _ALIAS = "__mops_publish"
 _PERSONAL = re.compile(
     r"(^|_)(e_?mail|email_address|first_?name|last_?name|full_?name|given_?name|surname|"
@@ -100,19 +99,15 @@ class PublishResult:
     seconds: float
 
 
-def published_tables(
-    con: duckdb.DuckDBPyConnection, names: Collection[str] | None = None
-) -> list[str]:
+def published_tables(con: duckdb.DuckDBPyConnection, names: Collection[str]) -> list[str]:
     """Tables and views of schema `marts` among `names` (the models the project marks for
-    publishing), if present; without `names`, those named `mart_*` plus `kpi_definitions`."""
+    publishing: `Project.published`), if present."""
     rows = con.execute(
         "select table_name from information_schema.tables "
         "where table_catalog = current_database() and table_schema = ? order by table_name",
         [MARTS_SCHEMA],
     ).fetchall()
-    if names is not None:
-        return [str(r[0]) for r in rows if r[0] in names]
-    return [str(r[0]) for r in rows if str(r[0]).startswith("mart_") or r[0] in EXTRA_TABLES]
+    return [str(r[0]) for r in rows if r[0] in names]
 
 
 def personal_columns(
@@ -220,12 +215,13 @@ def publish(
     target: Path | str,
     *,
     run_id: str,
+    names: Collection[str],
     as_of: dt.date | None = None,
     docs: Mapping[str, TableDoc] | None = None,
     allow_columns: Sequence[str] = (),
-    names: Collection[str] | None = None,
 ) -> PublishResult:
-    """Publish the marts of warehouse `con` to `target` (see the module doc for the files).
+    """Publish the marts `names` of warehouse `con` to `target` (see the module doc for the
+    files); `names` are the models the project marks for publishing (`Project.published`).
 
     Raises `PublishError` (nothing replaced) when a mart carries personal data.
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipeline.defs.publish import PUBLISH_KEY, build_publish_defs, published_models
+from pipeline.defs.publish import PUBLISH_KEY, build_publish_defs
 from pipeline.defs.quality import model_relations
 from pipeline.defs.resources import WarehouseResource
 from pipeline.engine import load_project
@@ -16,7 +16,7 @@ MODELS = PROJECT_ROOT / "models"
 def test_the_tag_publish_marks_the_mart_tables_and_the_kpi_definitions() -> None:
     project = load_project(MODELS)
     marts = {n for n, m in project.models.items() if m.schema == "marts" and n.startswith("mart_")}
-    assert set(published_models(project)) == marts | {"kpi_definitions"}
+    assert set(project.published) == marts | {"kpi_definitions"}
 
 
 def test_model_relations_are_the_built_models_of_the_given_project() -> None:

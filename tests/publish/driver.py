@@ -18,8 +18,8 @@ from pipeline.warehouse import connect
 
 def main(warehouse: str, target: str, run_id: str, publish_only: bool) -> int:
     with connect(warehouse) as con:
+        project = load_project(Settings.from_env().models_dir)
         if not publish_only:
-            project = load_project(Settings.from_env().models_dir)
             failed = [r for r in build(con, project, list(project.models)) if not r.ok]
             if failed:
                 print("\n".join(f"{r.name}: {r.message}" for r in failed), file=sys.stderr)
@@ -28,7 +28,7 @@ def main(warehouse: str, target: str, run_id: str, publish_only: bool) -> int:
         if not gate.passed:
             print(gate.report(), file=sys.stderr)
             return 2
-        publish(con, target, run_id=run_id)
+        publish(con, target, run_id=run_id, names=project.published)
     print(f"published {run_id}")
     return 0
 

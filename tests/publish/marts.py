@@ -7,6 +7,9 @@ from pathlib import Path
 
 from pipeline.warehouse import connect
 
+PUBLISHED = ("kpi_definitions", "mart_kpis", "mart_revenue")
+"""The tables a project would tag `publish` (dim_person and fct_touch are not published)."""
+
 
 def write_generation(warehouse: Path, gen: int) -> None:
     with connect(warehouse) as con:

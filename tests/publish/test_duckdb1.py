@@ -8,7 +8,7 @@ from pathlib import Path
 from pipeline.publish import TableDoc, publish
 from pipeline.warehouse import connect
 from tests.publish.duckdb1 import run_with_duckdb1
-from tests.publish.marts import expected_counts, write_generation
+from tests.publish.marts import PUBLISHED, expected_counts, write_generation
 
 READ = """
 import duckdb, json
@@ -28,7 +28,13 @@ def test_a_duckdb_1x_client_reads_the_published_file(tmp_path: Path) -> None:
     warehouse, target = tmp_path / "wh.duckdb", tmp_path / "marts.duckdb"
     write_generation(warehouse, 3)
     with connect(warehouse) as con:
-        publish(con, target, run_id="r", docs={"mart_kpis": TableDoc("", {"value": "v"})})
+        publish(
+            con,
+            target,
+            run_id="r",
+            names=PUBLISHED,
+            docs={"mart_kpis": TableDoc("", {"value": "v"})},
+        )
     done = run_with_duckdb1(READ, str(target))
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout)

@@ -49,7 +49,12 @@ def _warehouse_with_marts(path: Path, crm_id: str = "003000000000001AAA") -> Non
 
 def _publish(warehouse: Path, target: Path, run_id: str = "run-1") -> None:
     with connect(warehouse) as con:
-        publish(con, target, run_id=run_id)
+        publish(
+            con,
+            target,
+            run_id=run_id,
+            names=["mart_opportunity_attribution", "mart_people_count"],
+        )
 
 
 def test_warehouse_marts_and_parquet_are_owner_only_by_default(

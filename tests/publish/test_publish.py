@@ -11,10 +11,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipeline.engine import load_project
 from pipeline.publish import TableDoc, paths_for, publish, read_published, rollback
 from pipeline.publish.publisher import PublishError
+from pipeline.settings import PROJECT_ROOT
 from pipeline.warehouse import connect
-from tests.publish.marts import expected_counts, write_generation
+from tests.publish.marts import PUBLISHED, expected_counts, write_generation
 
 DOCS = {
     "mart_kpis": TableDoc("KPIs by period.", {"value": "The KPI's value.", "gone": "x"}),
@@ -30,7 +32,7 @@ def scalar(sql: str) -> object:
 def publish_gen(warehouse: Path, target: Path, gen: int, **kwargs: object) -> None:
     write_generation(warehouse, gen)
     with connect(warehouse) as con:
-        publish(con, target, run_id=f"run-{gen}", docs=DOCS, **kwargs)  # type: ignore[arg-type]
+        publish(con, target, run_id=f"run-{gen}", names=PUBLISHED, docs=DOCS, **kwargs)  # type: ignore[arg-type]
 
 
 def test_publish_writes_marts_comments_published_table_and_parquet(tmp_path: Path) -> None:
@@ -103,14 +105,14 @@ def test_personal_data_is_refused_and_nothing_changes(tmp_path: Path) -> None:
             "0.1::double as invalid_email_rate, true as has_phone"
         )
         with pytest.raises(PublishError) as raised:
-            publish(con, target, run_id="run-pii")
+            publish(con, target, run_id="run-pii", names=[*PUBLISHED, "mart_leads"])
     assert "mart_leads.email" in str(raised.value)
     assert "mart_leads.first_name" in str(raised.value)
     assert "invalid_email_rate" not in str(raised.value)  # a rate is not personal data
     assert target.read_bytes() == before
     with connect(warehouse) as con:
-        publish(con, target, run_id="run-allowed", allow_columns=["mart_leads.email",
-                "mart_leads.first_name"])  # fmt: skip
+        publish(con, target, run_id="run-allowed", names=[*PUBLISHED, "mart_leads"],
+                allow_columns=["mart_leads.email", "mart_leads.first_name"])  # fmt: skip
     assert read_published(target) is not None
 
 
@@ -131,11 +133,11 @@ def test_published_marts_of_a_real_world_exclude_personal_facts(
     warehouse_copy: Path, tmp_path: Path
 ) -> None:
     target = tmp_path / "marts.duckdb"
+    project = load_project(PROJECT_ROOT / "models")
     with connect(warehouse_copy) as con:
-        result = publish(con, target, run_id="real")
+        result = publish(con, target, run_id="real", names=project.published)
     published = read_published(target)
     assert published is not None
     assert "dim_person" not in published[1]
-    assert all(name.startswith("mart_") or name in ("kpi_definitions", "_published")
-               for name in published[1])  # fmt: skip
+    assert set(published[1]) == set(project.published)
     assert result.as_of is not None

@@ -12,7 +12,7 @@ from pathlib import Path
 from pipeline.publish import publish
 from pipeline.settings import PROJECT_ROOT
 from pipeline.warehouse import connect
-from tests.publish.marts import write_generation
+from tests.publish.marts import PUBLISHED, write_generation
 
 PUBLISHES = 20
 
@@ -24,7 +24,7 @@ def test_reader_sees_whole_runs_only_and_no_errors(tmp_path: Path) -> None:
     def publish_gen(gen: int) -> None:
         write_generation(warehouse, gen)
         with connect(warehouse) as con:
-            publish(con, target, run_id=f"run-{gen}")
+            publish(con, target, run_id=f"run-{gen}", names=PUBLISHED)
 
     publish_gen(0)
     reader = subprocess.Popen(
