@@ -169,6 +169,7 @@ def run_models(
             full_refresh=config.full_refresh,
             threads=config.threads,
             test_filter=wanted,
+            metadata=True,
         ):
             model = project.models[result.name]
             if result.status in ("error", "skipped"):
@@ -213,32 +214,25 @@ def check_result(project: "Project", result: "TestResult") -> dg.AssetCheckResul
 def model_metadata(
     con: "duckdb.DuckDBPyConnection", project: "Project", model: "Model", result: "ModelResult"
 ) -> dict[str, Any]:
-    """Row count, table name, column schema and lineage, read on the building connection."""
-    from pipeline.engine.lineage import column_lineage
-    from pipeline.engine.materialize.relations import columns
-    from pipeline.sqltext import qualified
+    """Row count, table name, column schema and lineage, as the engine read them on the
+    building connection (read here only for a result built without them)."""
+    from pipeline.engine.metadata import describe
 
-    rows = result.rows
-    if rows is None:
-        row = con.execute(f"select count(*) from {qualified(model.schema, model.name)}").fetchone()
-        rows = int(row[0]) if row else 0
-    database_row = con.execute("select current_database()").fetchone()
-    database = str(database_row[0]) if database_row else ""
+    found = result.metadata or describe(con, project, model, result.rows, result.sql)
     schema = dg.TableSchema(
         columns=[
             dg.TableColumn(name, kind, description=_column_description(model, name))
-            for name, kind in columns(con, model.schema, model.name)
+            for name, kind in found.columns
         ]
     )
-    upstream = _upstream_schema(con, project, model)
     keys = _relation_keys(project)
     lineage = {
         column: [dg.TableColumnDep(keys[(s, t)], c) for s, t, c in deps if (s, t) in keys]
-        for column, deps in column_lineage(result.sql, upstream).items()
+        for column, deps in found.lineage.items()
     }
     return {
-        "dagster/row_count": rows,
-        "dagster/table_name": f"{database}.{model.relation}",
+        "dagster/row_count": found.rows,
+        "dagster/table_name": found.table_name,
         "dagster/column_schema": schema,
         "dagster/column_lineage": dg.TableColumnLineage(
             deps_by_column={c: deps for c, deps in lineage.items() if deps}
@@ -259,27 +253,6 @@ def _relation_keys(project: "Project") -> dict[tuple[str, str], dg.AssetKey]:
     for source in project.sources.values():
         keys[(source.schema, source.identifier)] = dg.AssetKey(list(source.asset_key))
     return keys
-
-
-def _upstream_schema(
-    con: "duckdb.DuckDBPyConnection", project: "Project", model: "Model"
-) -> dict[str, dict[str, dict[str, str]]]:
-    from pipeline.engine.compile import ephemeral_parents
-    from pipeline.engine.materialize.relations import columns
-
-    readers = [model, *(project.models[n] for n in ephemeral_parents(project, model))]
-    relations: set[tuple[str, str]] = set()
-    for reader in readers:
-        relations |= {
-            (project.sources[s].schema, project.sources[s].identifier) for s in reader.sources
-        }
-        relations |= {
-            (project.models[r].schema, r) for r in reader.refs if not project.models[r].is_ephemeral
-        }
-    schema: dict[str, dict[str, dict[str, str]]] = {}
-    for schema_name, table in sorted(relations):
-        schema.setdefault(schema_name, {})[table] = dict(columns(con, schema_name, table))
-    return schema
 
 
 def as_project(source: "Project | Path | str", vars: Mapping[str, Any] | None = None) -> "Project":

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import duckdb
 
     from pipeline.engine.materialize.relations import RelationKind
+    from pipeline.engine.metadata import ModelMetadata
     from pipeline.engine.model import DataTest
     from pipeline.engine.project import Project
 
@@ -43,6 +44,7 @@ class ModelResult:
     message: str = ""
     sql: str = ""
     tests: list[TestResult] = field(default_factory=list)
+    metadata: ModelMetadata | None = None  # with iter_build(..., metadata=True)
 
     @property
     def ok(self) -> bool:
@@ -90,11 +92,14 @@ def iter_build(
     threads: int = 1,
     run_tests: bool = True,
     test_filter: Callable[[DataTest], bool] | None = None,
+    metadata: bool = False,
 ) -> Iterator[ModelResult]:
     """Build the selected models, yielding each result as soon as it is known.
 
     After each model its tests run (those `test_filter` accepts, when given); a failing
-    `severity: error` test marks the model `tests_failed` and skips its descendants.
+    `severity: error` test marks the model `tests_failed` and skips its descendants. With
+    `metadata`, each built model's rows, columns and lineage are read on the building
+    connection into `ModelResult.metadata`.
     """
     tests = _tests_for(project, run_tests, test_filter)
     waits = build_order(project, selected)
@@ -127,7 +132,8 @@ def iter_build(
     if threads <= 1:
         for name in waits:
             yield record(
-                blocked(name) or _build_one(con, project, name, existing, vars, full_refresh, tests)
+                blocked(name)
+                or _build_one(con, project, name, existing, vars, full_refresh, tests, metadata)
             )
         return
 
@@ -138,7 +144,7 @@ def iter_build(
     def task(name: str) -> ModelResult:
         if not hasattr(local, "cur"):
             local.cur = spare.pop()
-        return _build_one(local.cur, project, name, existing, vars, full_refresh, tests)
+        return _build_one(local.cur, project, name, existing, vars, full_refresh, tests, metadata)
 
     try:
         pending = dict(waits)
@@ -210,6 +216,7 @@ def _build_one(
     vars: Mapping[str, Any] | None,
     full_refresh: bool,
     tests: Callable[[str], list[DataTest]],
+    metadata: bool = False,
 ) -> ModelResult:
     import duckdb
 
@@ -246,6 +253,10 @@ def _build_one(
         time.perf_counter() - started,
         sql=sql,
     )
+    if metadata:
+        from pipeline.engine.metadata import describe
+
+        result.metadata = describe(cur, project, model, rows, sql)
     result.tests = run_data_tests(cur, project, tests(name), vars)
     if result.tests:
         failing = [t.test.name for t in result.tests if not t.passed and t.test.blocking]
