@@ -76,3 +76,32 @@ def test_a_cli_build_is_listed_under_the_nightly_job_with_its_snapshot(built: Pa
 
 def test_a_cli_build_is_not_a_run_of_full_refresh(built: Path) -> None:
     assert job_runs(built, "full_refresh")["runs"] == []
+
+
+RULE = {"outcome", "severity", "max_failing_rows", "max_failing_rate", "failing_rows",
+        "checked_rows", "failing_rate", "failing_sample", "validates_run"}  # fmt: skip
+
+
+def test_gate_results_state_their_rule_and_follow_what_they_validate(built: Path) -> None:
+    with dg.DagsterInstance.from_config(str(built)) as instance:
+        [run] = instance.get_runs()
+        entries = instance.all_logs(run.run_id)
+    materialized: dict[dg.AssetKey, int] = {}
+    gate_results = 0
+    for position, entry in enumerate(entries):
+        event = entry.dagster_event
+        if event is None:
+            continue
+        if event.is_step_materialization:
+            materialized[event.asset_key] = position  # type: ignore[index]
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            result = event.asset_check_evaluation_data
+            if "checked_rows" not in result.metadata:
+                continue  # a YAML test, judged with its model
+            gate_results += 1
+            assert set(result.metadata) >= RULE, result.check_name
+            assert materialized[result.asset_key] < position, result.check_name
+            assert result.metadata["validates_run"].value == run.run_id
+            verdict = str(result.metadata["outcome"].value)
+            assert verdict.startswith("passed" if result.passed else "failed"), verdict
+    assert gate_results > 0
