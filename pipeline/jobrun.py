@@ -92,4 +92,3 @@ def execute_job_run(
     for event in execute_run_iterator(recon, run, instance):
         on_event(event)
     return run
-
