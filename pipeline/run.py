@@ -17,6 +17,8 @@ from pipeline.settings import Settings
 class AssetOutcome:
     key: str
     row_count: int | None
+    rows_loaded: int | None = None  # ingest: rows this run loaded
+    rows_quarantined: int | None = None  # ingest: rows this run quarantined
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,28 @@ def _assets(events: list[dg.DagsterEvent]) -> list[AssetOutcome]:
         if not event.is_step_materialization:
             continue
         materialization = event.step_materialization_data.materialization
-        rows = materialization.metadata.get("dagster/row_count")
+        metadata = materialization.metadata
         outcomes.append(
             AssetOutcome(
                 materialization.asset_key.to_user_string(),
-                int(rows.value) if rows is not None and rows.value is not None else None,  # type: ignore[arg-type]
+                _count(metadata.get("dagster/row_count")),
+                _count(metadata.get("rows_loaded")),
+                _count(metadata.get("rows_quarantined")),
             )
         )
     return outcomes
+
+
+def _count(value: object) -> int | None:
+    number = getattr(value, "value", None)
+    return int(number) if isinstance(number, int | float) else None
+
+
+def model_count() -> int:
+    """The models `nightly` builds (ephemeral ones are inlined, not built)."""
+    from pipeline.definitions import project
+
+    return sum(not model.is_ephemeral for model in project.models.values())
 
 
 def _checks(events: list[dg.DagsterEvent]) -> list[CheckOutcome]:

@@ -1,10 +1,14 @@
-"""`mops build` is a run of the code location's `nightly` job: the UI (Dagster GraphQL, as the
-job's Runs tab asks it) lists it under the job, with the job's own snapshot."""
+"""`mops build` as the UI and the console tell it: a run of the code location's `nightly` job
+(Dagster GraphQL, as the job's Runs tab asks it, lists it under the job with the job's own
+snapshot), check results that state their rule, progress lines and a summary in pipeline order."""
 
 from __future__ import annotations
 
+import re
 import shutil
+import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +38,15 @@ query JobRuns($selector: PipelineSelector!) {
 """
 
 
+@dataclass(frozen=True)
+class Build:
+    dagster_home: Path
+    output: str
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A Dagster home after one `mops build` of the Salesforce report exports."""
+def build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Build]:
+    """One `mops build` of the Salesforce report exports: its Dagster home and its output."""
     root = tmp_path_factory.mktemp("cli_run")
     shutil.copytree(REPORT_ZONE, root / "landing")
     with pytest.MonkeyPatch.context() as env:
@@ -46,7 +56,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         env.setenv("DAGSTER_HOME", str(root / "dagster_home"))
         result = CliRunner().invoke(app, ["build"])
         assert result.exit_code == 0, result.output
-        yield root / "dagster_home"
+        yield Build(root / "dagster_home", result.output)
+
+
+@pytest.fixture(scope="module")
+def built(build: Build) -> Path:
+    return build.dagster_home
 
 
 def job_runs(dagster_home: Path, job: str) -> dict[str, Any]:
@@ -105,3 +120,42 @@ def test_gate_results_state_their_rule_and_follow_what_they_validate(built: Path
             verdict = str(result.metadata["outcome"].value)
             assert verdict.startswith("passed" if result.passed else "failed"), verdict
     assert gate_results > 0
+
+
+def test_each_stage_prints_a_progress_line_as_it_starts(build: Build) -> None:
+    stages = re.findall(r"^\[ *\d+s\] (\w+(?: gate)?)", build.output, flags=re.MULTILINE)
+    first = {stage: stages.index(stage) for stage in reversed(stages)}
+    assert set(first) == {"ingest", "load gate", "seeds", "models", "checks", "publish"}
+    assert stages[0] == "ingest" and stages[-1] == "publish"
+    assert first["load gate"] < first["models"] and first["seeds"] < first["models"]
+    assert first["models"] < first["checks"]
+    counts = re.findall(r"^\[ *\d+s\] models (\d+)/(\d+)", build.output, flags=re.MULTILINE)
+    assert counts[0][0] == "0"
+    assert counts[-1][0] == counts[-1][1]
+
+
+def test_the_summary_lists_assets_in_the_order_the_run_built_them(build: Build) -> None:
+    rows = re.findall(r"^│ (\S+) +│ +([\d,]*) │ +([\d,]*) │ +([\d,]*) │$", build.output,
+                      flags=re.MULTILINE)  # fmt: skip
+    with dg.DagsterInstance.from_config(str(build.dagster_home)) as instance:
+        [run] = instance.get_runs()
+        built = [
+            entry.dagster_event.asset_key.to_user_string()
+            for entry in instance.all_logs(run.run_id)
+            if entry.dagster_event and entry.dagster_event.is_step_materialization
+            and entry.dagster_event.asset_key
+        ]  # fmt: skip
+    assert [key for key, *_ in rows] == built
+    assert rows[0][0].startswith("raw/") and rows[-1][0] == "publish/marts"
+    lead = next(r for r in rows if r[0] == "raw/salesforce/Lead")
+    assert lead[2] != "" and lead[3] == "0"  # loaded, none quarantined
+
+
+def test_outside_a_terminal_long_lines_stay_whole_and_the_query_hint_works(build: Build) -> None:
+    [hint] = [line for line in build.output.splitlines() if line.startswith("query:")]
+    assert len(hint) > 80
+    command = hint.removeprefix("query:").strip()
+    done = subprocess.run(command, shell=True, cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "mart_kpis" in done.stdout
