@@ -66,6 +66,33 @@ class CheckOutcome:
             return []
         return loads.describe(self.sample)
 
+    def verdict(self) -> str:
+        """The outcome and the rule it follows from: `passed within threshold 2 ...`."""
+        settings, failing = self.settings, self.failing_rows
+        unit = "file(s)" if isinstance(self.check, LoadCheck) else "row(s)"
+        counted = f"{failing} failing {unit}" + (
+            f" of {self.checked_rows} checked ({self.failing_rate:.2%})"
+            if self.failing_rate is not None
+            else ""
+        )
+        rate = settings.max_failing_rate
+        if self.status == "not_applicable":
+            return f"not applicable: {self.error}"
+        if self.error:
+            return f"failed: the check could not run ({self.error})"
+        if self.status == "failed":
+            limits = f"max_failing_rows {settings.max_failing_rows}" + (
+                f" and max_failing_rate {rate:g}" if rate is not None else ""
+            )
+            return f"failed: {counted}, over {limits} ({settings.severity})"
+        if failing == 0:
+            return f"passed: {counted}"
+        if failing <= settings.max_failing_rows:
+            return (
+                f"passed within threshold {settings.max_failing_rows} (max_failing_rows): {counted}"
+            )
+        return f"passed within threshold {rate:g} (max_failing_rate): {counted}"
+
     def summary(self) -> str:
         rate = f" ({self.failing_rate:.2%})" if self.failing_rate is not None else ""
         scope = f" in the increment {self.increment}" if self.increment else ""

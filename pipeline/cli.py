@@ -6,12 +6,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pipeline.errors import MopsError
 from pipeline.settings import Settings
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from pipeline.run import BuildOutcome
 
 app = typer.Typer(
     name="mops",
@@ -95,24 +100,46 @@ def build(
     no_wait: NoWaitOption = False,
 ) -> None:
     """Run the nightly job here: ingest new files, build the models, run the checks, publish."""
-    from rich.console import Console
-    from rich.table import Table
+    from pipeline.progress import Progress
+    from pipeline.run import model_count, run_build
 
-    from pipeline.run import run_build
-
-    console = Console()
+    console = _console()
     try:
         settings = Settings.from_env()
         console.print(f"landing:   {settings.landing_dir}")
+        progress = Progress(lambda line: console.print(line, markup=False), model_count())
         with _one_build(settings.warehouse, settings, no_wait):
-            outcome = run_build(settings, full_refresh=full_refresh)
+            outcome = run_build(settings, full_refresh=full_refresh, on_event=progress)
     except MopsError as error:
         raise _fail(error) from error
-    table = Table(title="materialized assets")
-    table.add_column("asset")
-    table.add_column("rows", justify="right")
-    for asset in sorted(outcome.assets, key=lambda o: o.key):
-        table.add_row(asset.key, "" if asset.row_count is None else f"{asset.row_count:,}")
+    _print_summary(console, outcome, settings)
+    if not outcome.success:
+        console.print("[red]the run failed: see the errors above or the run in `make dev`[/]")
+        raise typer.Exit(code=1)
+
+
+def _console() -> Console:
+    """Rich output; outside a terminal nothing is wrapped or cut (a long line stays one line)."""
+    from rich.console import Console
+
+    console = Console()
+    if console.is_terminal:
+        return console
+    return Console(width=1_000, soft_wrap=True, no_color=True)
+
+
+def _print_summary(console: Console, outcome: BuildOutcome, settings: Settings) -> None:
+    """The assets in pipeline order, then the checks that failed, then where things are."""
+    from rich.table import Table
+
+    table = Table(title="materialized assets (in pipeline order)")
+    for name in ("asset", "rows", "loaded", "quarantined"):
+        table.add_column(name, justify="left" if name == "asset" else "right")
+    for asset in outcome.assets:
+        table.add_row(
+            asset.key, _number(asset.row_count),
+            _number(asset.rows_loaded), _number(asset.rows_quarantined),
+        )  # fmt: skip
     console.print(table)
     failed = outcome.failed_checks
     passed = len(outcome.checks) - len(failed)
@@ -123,15 +150,25 @@ def build(
         for line in check.offending_files.splitlines():
             text = f"        {line.removeprefix('- ')}"
             console.print(text, markup=False, highlight=False, soft_wrap=True)
-    console.print(f"warehouse: {settings.warehouse}  (duckdb -readonly {settings.warehouse})")
+    console.print(f"warehouse: {settings.warehouse}", markup=False)
     console.print("load log:  meta.load_log, quarantined rows: meta.quarantine")
     if outcome.published:
         console.print(f"marts:     {settings.marts}  (published; Parquet in marts_parquet/)")
     else:
         console.print(f"marts:     not published this run; {settings.marts} is unchanged")
-    if not outcome.success:
-        console.print("[red]the run failed: see the errors above or the run in `dagster dev`[/]")
-        raise typer.Exit(code=1)
+    console.print(f"query:     {QUERY_HINT.format(marts=settings.marts)}", markup=False)
+    console.print(f"dagster:   run {outcome.run_id} of the job in `make dev`", markup=False)
+
+
+QUERY_HINT = (
+    '.venv/bin/python -c "import duckdb; '
+    "duckdb.connect('{marts}', read_only=True)"
+    ".sql('select table_name, row_count, as_of from _published').show()\""
+)
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else f"{value:,}"
 
 
 # --- model engine commands (issue 3) ---------------------------------------------------------

@@ -4,6 +4,7 @@ the CLI and the schedule share one code path."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import dagster as dg
@@ -16,6 +17,8 @@ from pipeline.settings import Settings
 class AssetOutcome:
     key: str
     row_count: int | None
+    rows_loaded: int | None = None  # ingest: rows this run loaded
+    rows_quarantined: int | None = None  # ingest: rows this run quarantined
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class BuildOutcome:
     success: bool
     assets: list[AssetOutcome] = field(default_factory=list)
     checks: list[CheckOutcome] = field(default_factory=list)
+    run_id: str = ""
 
     @property
     def published(self) -> bool:
@@ -47,35 +51,72 @@ def use_project_dagster_home(settings: Settings) -> None:
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
 
 
-def run_build(settings: Settings, full_refresh: bool = False) -> BuildOutcome:
-    from pipeline.definitions import defs
+EventHandler = Callable[[dg.DagsterEvent], None]
+
+
+def run_build(
+    settings: Settings, full_refresh: bool = False, on_event: EventHandler | None = None
+) -> BuildOutcome:
+    """Run `nightly` (or `full_refresh`) here as a run of the code location's own job, so the UI
+    lists it under the job; `on_event` sees every event as it happens."""
+    from pipeline.jobrun import execute_job_run
 
     use_project_dagster_home(settings)
-    job = defs.resolve_job_def(FULL_REFRESH_JOB if full_refresh else NIGHTLY_JOB)
+    job_name = FULL_REFRESH_JOB if full_refresh else NIGHTLY_JOB
+    events: list[dg.DagsterEvent] = []
+
+    def collect(event: dg.DagsterEvent) -> None:
+        events.append(event)
+        if on_event is not None:
+            on_event(event)
+
     with dg.DagsterInstance.get() as instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        )
-    return BuildOutcome(result.success, _assets(result), _checks(result))
+        run = execute_job_run(instance, job_name, collect, tags={"mops/launched_by": "mops build"})
+        success = _succeeded(instance, run.run_id)
+    return BuildOutcome(success, _assets(events), _checks(events), run.run_id)
 
 
-def _assets(result: dg.ExecuteInProcessResult) -> list[AssetOutcome]:
+def _succeeded(instance: dg.DagsterInstance, run_id: str) -> bool:
+    run = instance.get_run_by_id(run_id)
+    return run is not None and run.status == dg.DagsterRunStatus.SUCCESS
+
+
+def _assets(events: list[dg.DagsterEvent]) -> list[AssetOutcome]:
     outcomes = []
-    for event in result.get_asset_materialization_events():
+    for event in events:
+        if not event.is_step_materialization:
+            continue
         materialization = event.step_materialization_data.materialization
-        rows = materialization.metadata.get("dagster/row_count")
+        metadata = materialization.metadata
         outcomes.append(
             AssetOutcome(
                 materialization.asset_key.to_user_string(),
-                int(rows.value) if rows is not None and rows.value is not None else None,  # type: ignore[arg-type]
+                _count(metadata.get("dagster/row_count")),
+                _count(metadata.get("rows_loaded")),
+                _count(metadata.get("rows_quarantined")),
             )
         )
     return outcomes
 
 
-def _checks(result: dg.ExecuteInProcessResult) -> list[CheckOutcome]:
+def _count(value: object) -> int | None:
+    number = getattr(value, "value", None)
+    return int(number) if isinstance(number, int | float) else None
+
+
+def model_count() -> int:
+    """The models `nightly` builds (ephemeral ones are inlined, not built)."""
+    from pipeline.definitions import project
+
+    return sum(not model.is_ephemeral for model in project.models.values())
+
+
+def _checks(events: list[dg.DagsterEvent]) -> list[CheckOutcome]:
+    evaluations = [
+        event.asset_check_evaluation_data
+        for event in events
+        if event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    ]
     return [
         CheckOutcome(
             f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}",
@@ -83,7 +124,7 @@ def _checks(result: dg.ExecuteInProcessResult) -> list[CheckOutcome]:
             evaluation.severity == dg.AssetCheckSeverity.ERROR,
             _text(evaluation.metadata.get("offending_files")),
         )
-        for evaluation in result.get_asset_check_evaluations()
+        for evaluation in evaluations
     ]
 
 

@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("checks",),
     ("pipeline.defs",),
     ("pipeline.definitions", "pipeline.bench"),
+    ("pipeline.jobrun", "pipeline.progress"),
     ("pipeline.run",),
     ("pipeline.cli",),
 )

@@ -196,19 +196,34 @@ def run_models(
 
 def check_result(project: "Project", result: "TestResult") -> dg.AssetCheckResult:
     test = result.test
+    verdict = test_verdict(result)
     metadata: dict[str, Any] = {
+        "outcome": verdict,
+        "severity": test.severity,
+        "max_failing_rows": 0,
         "failing_rows": result.failures,
         "sql": dg.MetadataValue.md(f"```sql\n{result.sql}\n```"),
     }
     if result.error:
         metadata["error"] = result.error
     return dg.AssetCheckResult(
+        description=verdict,
         asset_key=model_key(project.models[test.model]),
         check_name=test.name,
         passed=result.passed,
         severity=dg.AssetCheckSeverity.ERROR if test.blocking else dg.AssetCheckSeverity.WARN,
         metadata=metadata,
     )
+
+
+def test_verdict(result: "TestResult") -> str:
+    """A YAML test passes with no failing row: its outcome with that rule."""
+    if result.error:
+        return f"failed: the test could not run ({result.error})"
+    if result.passed:
+        return "passed: 0 failing row(s)"
+    severity = result.test.severity
+    return f"failed: {result.failures} failing row(s), over max_failing_rows 0 ({severity})"
 
 
 def model_metadata(

@@ -7,7 +7,7 @@ SQL lands); loading this module imports no duckdb, polars or pandera. The load g
 so a blocked load stops the models before they read it.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -76,24 +76,30 @@ def check_spec(check: Check, config: GateConfig) -> dg.AssetCheckSpec:
     )
 
 
-def check_result(outcome: "CheckOutcome") -> dg.AssetCheckResult:
+def check_result(
+    outcome: "CheckOutcome", validates: Mapping[str, str] | None = None
+) -> dg.AssetCheckResult:
+    """The result with its rule (severity, thresholds), its counts and the verdict they give;
+    `validates` names the materialization checked (run id, code version)."""
     settings = outcome.settings
     metadata: dict[str, Any] = {
+        "outcome": outcome.verdict(),
         "status": outcome.status,
-        "failing_rows": outcome.failing_rows,
         "severity": settings.severity,
         "max_failing_rows": settings.max_failing_rows,
-        "seconds": round(outcome.seconds, 3),
+        "max_failing_rate": settings.max_failing_rate
+        if settings.max_failing_rate is not None
+        else "none",
+        "failing_rows": outcome.failing_rows,
+        "checked_rows": outcome.checked_rows if outcome.checked_rows is not None else "unknown",
+        "failing_rate": round(outcome.failing_rate, 6)
+        if outcome.failing_rate is not None
+        else "unknown",
+        "failing_sample": dg.MetadataValue.json(outcome.sample),
         "scope": f"increment {outcome.increment}" if outcome.increment else "all rows",
+        "seconds": round(outcome.seconds, 3),
+        **(validates or {}),
     }
-    if outcome.checked_rows is not None:
-        metadata["checked_rows"] = outcome.checked_rows
-    if outcome.failing_rate is not None:
-        metadata["failing_rate"] = round(outcome.failing_rate, 6)
-    if settings.max_failing_rate is not None:
-        metadata["max_failing_rate"] = settings.max_failing_rate
-    if outcome.sample:
-        metadata["failing_sample"] = dg.MetadataValue.json(outcome.sample)
     if outcome.details:
         metadata["failures_by_rule"] = dg.MetadataValue.json(outcome.details)
     if outcome.error:
@@ -108,8 +114,21 @@ def check_result(outcome: "CheckOutcome") -> dg.AssetCheckResult:
         passed=outcome.passed,
         severity=dg.AssetCheckSeverity.ERROR if settings.blocking else dg.AssetCheckSeverity.WARN,
         metadata=metadata,
-        description=outcome.check.description,
+        description=f"{outcome.verdict()}. {outcome.check.description}",
     )
+
+
+def validated_materialization(instance: dg.DagsterInstance, key: dg.AssetKey) -> dict[str, str]:
+    """The run id and code version of the materialization of `key` a check reads."""
+    event = instance.get_latest_materialization_event(key)
+    if event is None:
+        return {"validates_run": "none (the asset was never materialized)"}
+    materialization = event.asset_materialization
+    tags = materialization.tags if materialization and materialization.tags else {}
+    return {
+        "validates_run": event.run_id,
+        "validates_code_version": tags.get("dagster/code_version", "none"),
+    }
 
 
 def gate_checks_def(
@@ -134,12 +153,16 @@ def gate_checks_def(
         selected = [by_key[k] for k in context.selected_asset_check_keys if k in by_key]
         order = {check_id(c): i for i, c in enumerate(checks)}
         selected.sort(key=lambda c: order[check_id(c)])
+        validated: dict[dg.AssetKey, dict[str, str]] = {}
         with warehouse.connect() as con:
             for outcome in iter_gate(con, selected, config):
                 if outcome.status == "failed":
                     log = context.log.error if outcome.blocks else context.log.warning
                     log(outcome.summary())
-                yield check_result(outcome)
+                key = asset_key(outcome.check.relation)
+                if key not in validated:
+                    validated[key] = validated_materialization(context.instance, key)
+                yield check_result(outcome, validated[key])
 
     return _gate
 

@@ -1,0 +1,50 @@
+"""`mops build`'s progress: one line as each stage of the run starts (ingest, load gate, seeds,
+models n/N, checks, publish), read from the run's Dagster events as they happen."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import dagster as dg
+
+STAGES = {"load_gate": "load gate", "seeds": "seeds", "mops_models": "models",
+          "quality_gate": "checks", "publish__marts": "publish"}  # fmt: skip
+INGEST_PREFIX = "raw__"
+STEPS_PER_MODEL_LINE = 8  # models n/N is printed about this many times
+
+
+def stage_of(step_key: str) -> str:
+    return "ingest" if step_key.startswith(INGEST_PREFIX) else STAGES.get(step_key, step_key)
+
+
+@dataclass
+class Progress:
+    """Turns events into lines; `models` is the number of models the run builds."""
+
+    write: Callable[[str], None]
+    models: int
+    started: float = field(default_factory=time.monotonic)
+    stage: str = ""
+    built: int = 0
+
+    def __call__(self, event: dg.DagsterEvent) -> None:
+        step = event.step_key or ""
+        if event.event_type == dg.DagsterEventType.STEP_START and stage_of(step) != self.stage:
+            self.stage = stage_of(step)
+            self._line(self._start_text())
+        elif event.is_step_materialization and self.stage == "models":
+            self.built += 1
+            every = max(1, self.models // STEPS_PER_MODEL_LINE)
+            if self.built % every == 0 or self.built == self.models:
+                key = event.asset_key.to_user_string() if event.asset_key else ""
+                self._line(f"models {self.built}/{self.models} ({key})")
+
+    def _start_text(self) -> str:
+        if self.stage == "models":
+            return f"models 0/{self.models}"
+        return self.stage
+
+    def _line(self, text: str) -> None:
+        self.write(f"[{time.monotonic() - self.started:5.0f}s] {text}")
