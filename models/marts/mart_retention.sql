@@ -48,8 +48,8 @@ final as (
         cast(pivoted.starting_accounts as bigint) as starting_accounts,
         cast(pivoted.churned_accounts as bigint) as churned_accounts,
         pivoted.logo_churn_rate,
-        cast(pivoted.expansion_revenue as decimal(18, 2)) as expansion_revenue,
-        cast(pivoted.new_customers as bigint) as new_customers,
+        cast(coalesce(pivoted.expansion_revenue, 0) as decimal(18, 2)) as expansion_revenue,
+        cast(coalesce(pivoted.new_customers, 0) as bigint) as new_customers,
         as_of.reporting_currency as currency,
         pivoted.is_covered
     from pivoted
