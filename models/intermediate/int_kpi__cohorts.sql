@@ -10,7 +10,8 @@
 -- Segments: people by acquisition channel, opportunities by first_touch channel; icp by
 -- account. Rows from the segment's first cohort period through the as_of period; empty
 -- cohorts give rate and days NULL. is_mature: the cohort period's last day is at least
--- var cohort_maturity_days before as_of.
+-- var cohort_maturity_days before as_of. value_to_date (the period before the as_of period
+-- only): the same KPI over the cohort entering in its to-date window (int_reporting__periods).
 with people as (
     select * from {{ ref('int_kpi__people') }}
 ),
@@ -53,6 +54,10 @@ grains as (
     select grain from (values ('week'), ('month'), ('quarter')) as grains (grain)
 ),
 
+windows as (
+    select grain, period_start, to_date_end from periods where to_date_end is not null
+),
+
 bucketed as (
     select
         transitions.*,
@@ -62,16 +67,25 @@ bucketed as (
     cross join grains
 ),
 
+windowed as (
+    select
+        bucketed.*,
+        coalesce(bucketed.cohort_date <= windows.to_date_end, false) as is_to_date
+    from bucketed
+    left join windows
+        on windows.grain = bucketed.grain and windows.period_start = bucketed.period_start
+),
+
 segmented as (
     select transition, grain, period_start, 'total' as segment_type, 'total' as segment_value,
-        is_reached, days
-    from bucketed
+        is_reached, days, is_to_date
+    from windowed
     union all
-    select transition, grain, period_start, 'channel', channel, is_reached, days
-    from bucketed
+    select transition, grain, period_start, 'channel', channel, is_reached, days, is_to_date
+    from windowed
     union all
-    select transition, grain, period_start, 'icp', icp_segment, is_reached, days
-    from bucketed
+    select transition, grain, period_start, 'icp', icp_segment, is_reached, days, is_to_date
+    from windowed
 ),
 
 aggregated as (
@@ -83,7 +97,10 @@ aggregated as (
         segment_value,
         count(*) as cohort_size,
         count(*) filter (where is_reached) as reached,
-        median(days) filter (where is_reached) as median_days
+        median(days) filter (where is_reached) as median_days,
+        count(*) filter (where is_to_date) as cohort_size_to_date,
+        count(*) filter (where is_reached and is_to_date) as reached_to_date,
+        median(days) filter (where is_reached and is_to_date) as median_days_to_date
     from segmented
     group by all
 ),
@@ -100,6 +117,7 @@ spine as (
         segment_starts.grain,
         periods.period_start,
         periods.period_end,
+        periods.to_date_end,
         segment_starts.segment_type,
         segment_starts.segment_value
     from segment_starts
@@ -114,6 +132,13 @@ filled as (
         cast(coalesce(aggregated.cohort_size, 0) as double) as cohort_size,
         cast(coalesce(aggregated.reached, 0) as double) as reached,
         aggregated.median_days,
+        case when spine.to_date_end is not null
+            then cast(coalesce(aggregated.cohort_size_to_date, 0) as double)
+        end as cohort_size_to_date,
+        case when spine.to_date_end is not null
+            then cast(coalesce(aggregated.reached_to_date, 0) as double)
+        end as reached_to_date,
+        aggregated.median_days_to_date,
         as_of.as_of - spine.period_end >= as_of.cohort_maturity_days as is_mature
     from spine
     cross join as_of
@@ -138,7 +163,8 @@ final as (
         reached as numerator,
         cohort_size as denominator,
         reached / nullif(cohort_size, 0) as value,
-        is_mature
+        is_mature,
+        reached_to_date / nullif(cohort_size_to_date, 0) as value_to_date
     from filled
     union all
     select
@@ -150,7 +176,8 @@ final as (
         cast(null as double) as numerator,
         cast(null as double) as denominator,
         median_days as value,
-        is_mature
+        is_mature,
+        median_days_to_date as value_to_date
     from filled
 )
 

@@ -1,7 +1,9 @@
 -- Every KPI value in long format, before the trend columns: the event-based KPIs
 -- (int_kpi__period_kpis), the funnel cohorts (int_kpi__cohorts), pipeline velocity
 -- (int_kpi__velocity) and ARR / retention (int_kpi__retention). One row per (kpi, grain,
--- period_start, segment_type, segment_value).
+-- period_start, segment_type, segment_value). value_to_date: the period over the to-date window
+-- of int_reporting__periods (the period before the as_of period only; NULL for velocity and
+-- retention, measured on a day rather than summed over days).
 with period_kpis as (
     select * from {{ ref('int_kpi__period_kpis') }}
 ),
@@ -38,7 +40,8 @@ final as (
         cast(value as double) as value,
         cast(numerator as double) as numerator,
         cast(denominator as double) as denominator,
-        is_mature
+        is_mature,
+        cast(value_to_date as double) as value_to_date
     from unioned
 )
 

@@ -8,9 +8,11 @@
 -- and NULL (not 0) in periods before the first period with any ad data (no source loaded yet).
 -- A ratio with a 0 or NULL denominator is NULL. KPIs built on ad measures have no icp rows
 -- (ad spend is not split by account); expansion_revenue is month and quarter only.
-{% macro filled(alias) -%}
+-- The *_to_date columns are set on the period before the as_of period only: the same KPI over
+-- its to-date window (int_kpi__to_date_measures), filled by the same rules.
+{% macro filled(alias, values=none) -%}
     case
-        when {{ alias }}.amount is not null then {{ alias }}.amount
+        when {{ values or alias }}.amount is not null then {{ values or alias }}.amount
         when {{ alias }}_catalog.aggregation = 'median' then null
         when {{ alias }}_catalog.is_ad_measure and spine.segment_type = 'icp' then null
         when {{ alias }}_catalog.is_ad_measure
@@ -31,6 +33,15 @@
         and {{ alias }}.period_start = spine.period_start
         and {{ alias }}.segment_type = spine.segment_type
         and {{ alias }}.segment_value = spine.segment_value
+    left join to_date_measures as {{ alias }}_to_date
+        on {{ alias }}_to_date.measure = spine.{{ column }}
+        and {{ alias }}_to_date.grain = spine.grain
+        and {{ alias }}_to_date.period_start = spine.period_start
+        and {{ alias }}_to_date.segment_type = spine.segment_type
+        and {{ alias }}_to_date.segment_value = spine.segment_value
+{%- endmacro %}
+{% macro filled_to_date(alias) -%}
+    case when spine.to_date_end is not null then {{ filled(alias, alias ~ '_to_date') }} end
 {%- endmacro %}
 with measures as (
     select * from {{ ref('int_kpi__measures') }}
@@ -38,6 +49,10 @@ with measures as (
 
 catalog as (
     select * from {{ ref('int_kpi__measure_catalog') }}
+),
+
+to_date_measures as (
+    select * from {{ ref('int_kpi__to_date_measures') }}
 ),
 
 periods as (
@@ -134,6 +149,7 @@ spine as (
         segment_starts.kpi,
         segment_starts.grain,
         periods.period_start,
+        periods.to_date_end,
         segment_starts.segment_type,
         segment_starts.segment_value,
         specs.numerator_measure,
@@ -158,7 +174,10 @@ filled as (
         spine.minus_measure is not null as has_minus,
         {{ filled('num') }} as numerator_amount,
         {{ filled('minus') }} as minus_amount,
-        {{ filled('den') }} as denominator_amount
+        {{ filled('den') }} as denominator_amount,
+        {{ filled_to_date('num') }} as numerator_amount_to_date,
+        {{ filled_to_date('minus') }} as minus_amount_to_date,
+        {{ filled_to_date('den') }} as denominator_amount_to_date
     from spine
     left join ad_channels
         on spine.segment_type = 'channel' and ad_channels.channel = spine.segment_value
@@ -174,7 +193,11 @@ computed as (
         case
             when has_minus then numerator_amount - minus_amount
             else numerator_amount
-        end as numerator_value
+        end as numerator_value,
+        case
+            when has_minus then numerator_amount_to_date - minus_amount_to_date
+            else numerator_amount_to_date
+        end as numerator_value_to_date
     from filled
 ),
 
@@ -191,7 +214,11 @@ final as (
             when is_ratio then numerator_value / nullif(denominator_amount, 0)
             else numerator_value
         end as value,
-        cast(null as boolean) as is_mature
+        cast(null as boolean) as is_mature,
+        case
+            when is_ratio then numerator_value_to_date / nullif(denominator_amount_to_date, 0)
+            else numerator_value_to_date
+        end as value_to_date
     from computed
 )
 

@@ -3,6 +3,10 @@
 -- through the period holding as_of (int_reporting__as_of), generated from a series.
 -- period_end is the period's last day; measured_on = least(period_end, as_of) is the day
 -- point-in-time KPIs (open pipeline, ARR) are measured on, so the current period reads as_of.
+-- days_elapsed = days from period_start through measured_on; is_complete = period_end <= as_of.
+-- to_date_end is set on the period before the as_of period only: the last day of its first
+-- days_elapsed-of-the-as_of-period days (never past its own end), the window the KPI marts
+-- compare an incomplete period with.
 with as_of as (
     select as_of from {{ ref('int_reporting__as_of') }}
 ),
@@ -39,17 +43,32 @@ series as (
     from bounds
 ),
 
-final as (
+spans as (
     select
         series.grain,
         series.period_start,
         cast(series.period_start + series.step - interval 1 day as date) as period_end,
-        least(cast(series.period_start + series.step - interval 1 day as date), as_of.as_of)
-            as measured_on,
-        series.period_start = cast(date_trunc(series.grain, as_of.as_of) as date)
-            as is_current_period
+        cast(series.period_start + series.step as date) as next_start,
+        as_of.as_of
     from series
     cross join as_of
+),
+
+final as (
+    select
+        grain,
+        period_start,
+        period_end,
+        least(period_end, as_of) as measured_on,
+        period_start = cast(date_trunc(grain, as_of) as date) as is_current_period,
+        period_end <= as_of as is_complete,
+        cast(period_end - period_start + 1 as bigint) as days_in_period,
+        cast(least(period_end, as_of) - period_start + 1 as bigint) as days_elapsed,
+        case
+            when next_start = cast(date_trunc(grain, as_of) as date)
+                then least(period_end, period_start + cast(as_of - next_start as integer))
+        end as to_date_end
+    from spans
 )
 
 select * from final

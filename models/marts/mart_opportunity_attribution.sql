@@ -3,6 +3,7 @@
 -- facts as of as_of: revenue_amount and revenue_date only when it is won by as_of.
 -- is_kpi_model marks var kpi_attribution_model, whose revenue_amount summed by revenue_date
 -- period and channel is mart_kpis.attributed_revenue. Person keys only, no personal data.
+-- Money DECIMAL(18, 2) in `currency`; credit_share is fct_attribution.weight (0-1) as DOUBLE.
 with attribution as (
     select * from {{ ref('fct_attribution') }}
 ),
@@ -37,13 +38,13 @@ final as (
         attribution.campaign_id,
         attribution.touch_position,
         attribution.touch_count,
-        attribution.weight,
-        attribution.pipeline_amount,
+        cast(attribution.weight as double) as credit_share,
+        cast(attribution.pipeline_amount as decimal(18, 2)) as pipeline_amount,
         attribution.pipeline_date,
-        case when opportunities.is_won then attribution.revenue_amount else 0 end
-            as revenue_amount,
+        cast(case when opportunities.is_won then attribution.revenue_amount else 0 end
+            as decimal(18, 2)) as revenue_amount,
         case when opportunities.is_won then attribution.revenue_date end as revenue_date,
-        attribution.reporting_currency
+        attribution.reporting_currency as currency
     from attribution
     cross join as_of
     inner join opportunities on opportunities.opportunity_id = attribution.opportunity_id

@@ -13,8 +13,10 @@ from tests.funnel.touch_world import build, rows
 from tests.marts.kpi_world import KPI_MODELS, WORLD
 
 KPI_COLUMNS = [
-    "kpi", "grain", "period_start", "segment_type", "segment_value", "value", "numerator",
-    "denominator", "previous_value", "change_pct", "is_mature",
+    "kpi", "grain", "period_start", "period_end", "segment_type", "segment_value", "value",
+    "numerator", "denominator", "previous_value", "change_abs", "change_pct",
+    "value_to_date_previous", "change_pct_to_date", "same_period_last_year_value",
+    "yoy_change_pct", "is_complete", "days_elapsed", "days_in_period", "is_covered", "is_mature",
 ]  # fmt: skip
 
 
@@ -294,16 +296,16 @@ def test_data_quality_rates(con: duckdb.DuckDBPyConnection) -> None:
     assert (invalid["numerator"], invalid["denominator"], invalid["value"]) == (1, 2, 0.5)
 
 
-def test_trend_columns(con: duckdb.DuckDBPyConnection) -> None:
+def test_trend_columns_change_pct_in_percent(con: duckdb.DuckDBPyConnection) -> None:
     # new leads 1 (May) -> 2 (June): +100%; spend 180 -> 0: -100%
     june = kpi(con, "new_leads", "2024-06-01")
-    assert (june["previous_value"], june["change_pct"]) == (1, 1)
+    assert (june["previous_value"], june["change_pct"]) == (1, 100)
     spend = kpi(con, "spend", "2024-06-01")
-    assert (spend["previous_value"], spend["change_pct"]) == (180, -1)
+    assert (spend["previous_value"], spend["change_pct"]) == (180, -100)
     # ARR 2600 -> 1800 in March 2024
     arr = kpi(con, "arr", "2024-03-01")
     assert arr["previous_value"] == 2600
-    assert arr["change_pct"] == pytest.approx(-800 / 2600)
+    assert arr["change_pct"] == pytest.approx(-800 / 2600 * 100)
     # the first period has no previous; a previous of 0 gives no change_pct
     assert kpi(con, "new_leads", "2023-01-01")["previous_value"] is None
     march = kpi(con, "new_leads", "2023-03-01")

@@ -21,8 +21,16 @@ def disagreements(
     con: duckdb.DuckDBPyConnection, mart: str, keys: dict[str, str], pairs: dict[str, str]
 ) -> list[tuple[object, ...]]:
     """Rows of `mart` whose column differs from mart_kpis (value, numerator or denominator
-    of a kpi), or that mart_kpis has and the mart lacks. keys: mart column -> kpi column;
-    pairs: mart column -> 'kpi.field'."""
+    of a kpi, cast to the mart column's published type: counts BIGINT, money to the cent), or
+    that mart_kpis has and the mart lacks. keys: mart column -> kpi column; pairs: mart column
+    -> 'kpi.field'."""
+    types = dict(
+        con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'marts' and table_name = ?",
+            [mart],
+        ).fetchall()
+    )
     failures: list[tuple[object, ...]] = []
     on = " and ".join(f"m.{col} = k.{kcol}" for col, kcol in keys.items())
     if "segment_type" in keys:
@@ -35,7 +43,7 @@ def disagreements(
             f"select '{column}', k.* from marts.mart_kpis as k "
             f"left join marts.{mart} as m on {on} "
             f"where k.kpi = '{name}' and k.segment_type in ({segments}) "
-            f"and m.{column} is distinct from k.{field}"
+            f"and m.{column} is distinct from cast(k.{field} as {types[column]})"
         ).fetchall()
     return failures
 
