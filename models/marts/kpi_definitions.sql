@@ -14,7 +14,8 @@ final as (
         direction,
         tier,
         indicator,
-        funnel_stage
+        funnel_stage,
+        owner
     from definitions
 )
 
