@@ -2,7 +2,8 @@
 -- of entering the from-stage; the numerator counts those who reached the to-stage (or a later
 -- one) by as_of, so a rate is a probability (never above 1) and recent cohorts are immature.
 --   lead_to_mql_rate / mql_to_sql_rate / sql_to_opportunity_rate  people (int_kpi__people,
---       "reached" times: lead_at, mql_at, sql_at, opportunity_at)
+--       "reached" times: lead_at, mql_or_later_at, sql_at, opportunity_at), except that the
+--       mql_to_sql cohort is the true MQLs (mql_at: sales-generated SQLs never were MQLs)
 --   opportunity_win_rate  new-business opportunities created in the cohort and won by as_of
 --       over all created (int_kpi__opportunities)
 --   *_days  median over those who reached the to-stage: decimal days between the two entry
@@ -30,8 +31,8 @@ as_of as (
 
 transitions as (
     select 'lead_to_mql' as transition, person_id as entity_id, channel, icp_segment,
-        cast(lead_at as date) as cohort_date, mql_at is not null as is_reached,
-        epoch(mql_at - lead_at) / 86400.0 as days
+        cast(lead_at as date) as cohort_date, mql_or_later_at is not null as is_reached,
+        epoch(mql_or_later_at - lead_at) / 86400.0 as days
     from people
     union all
     select 'mql_to_sql', person_id, channel, icp_segment, cast(mql_at as date),

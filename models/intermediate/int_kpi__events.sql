@@ -8,8 +8,13 @@
 --                      in the latest state at the close date; amounts amount_reporting
 --   new_customers      int_kpi__accounts at the first won close date, its channel
 --   attributed_*       fct_attribution revenue_amount at revenue_date, credited channel
---   email_*            Marketo Email Delivered / Open Email / Click Email per person and day
---   data quality       the new lead's live source records (int_identity__records), at lead_at
+--   email_*_people     Marketo Email Delivered / Open Email per person and day
+--   email_* messages   per (person, email asset, day): sent, delivered, and the opened,
+--                      clicked, unsubscribed (at delivery) and bounced (at send) ones
+--   data quality       the new lead's live source records (int_identity__records), at lead_at;
+--                      family_records / duplicate_records summed from dim_person (records
+--                      beyond the first within one system and object family);
+--                      cross_system_persons = people with Marketo and Salesforce records
 {% set models = ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'] %}
 with as_of as (
     select * from {{ ref('int_reporting__as_of') }}
@@ -80,6 +85,10 @@ people_events as (
     select 'sqls', cast(sql_at as date), channel, icp_segment, person_id, null
     from people
     where sql_at is not null
+    union all
+    select 'sales_generated_sqls', cast(sql_at as date), channel, icp_segment, person_id, null
+    from people
+    where is_sales_generated
 ),
 
 opportunity_events as (
@@ -165,14 +174,13 @@ email_activities as (
         case activities.activity_type_name
             when 'Email Delivered' then 'email_delivered_people'
             when 'Open Email' then 'email_opened_people'
-            when 'Click Email' then 'email_clicked_people'
         end as measure,
         cast(activities.activity_at as date) as event_date,
         marketo_people.person_id
     from activities
     inner join marketo_people
         on marketo_people.source_id = cast(activities.lead_id as varchar)
-    where activities.activity_type_name in ('Email Delivered', 'Open Email', 'Click Email')
+    where activities.activity_type_name in ('Email Delivered', 'Open Email')
 ),
 
 -- one row per (measure, day, person) before the person's segments are joined: three keys to
@@ -182,16 +190,107 @@ email_person_days as (
     from email_activities
 ),
 
+-- A message is (person, email asset, day): the asset is the activity's Mailing ID (primary
+-- attribute value id, else its value). Sent messages are dated at the send day, delivered ones
+-- at the delivery day; an open, click or unsubscribe belongs to the latest delivered message of
+-- the same person and asset on or before its day, a bounce to the latest sent one. A click
+-- also opens its message (the open pixel may be blocked).
+email_message_activities as (
+    select distinct
+        marketo_people.person_id,
+        coalesce(
+            cast(activities.primary_attribute_value_id as varchar),
+            activities.primary_attribute_value,
+            ''
+        ) as email_asset,
+        activities.activity_type_name,
+        cast(activities.activity_at as date) as activity_date
+    from activities
+    inner join marketo_people
+        on marketo_people.source_id = cast(activities.lead_id as varchar)
+    where activities.activity_type_name in (
+        'Send Email', 'Email Delivered', 'Email Bounced', 'Email Bounced Soft',
+        'Unsubscribe Email', 'Open Email', 'Click Email'
+    )
+),
+
+email_messages as (
+    select
+        case activity_type_name when 'Send Email' then 'sent' else 'delivered' end as kind,
+        person_id,
+        email_asset,
+        activity_date as message_date
+    from email_message_activities
+    where activity_type_name in ('Send Email', 'Email Delivered')
+),
+
+email_responses as (
+    select
+        case
+            when activity_type_name in ('Email Bounced', 'Email Bounced Soft') then 'sent'
+            else 'delivered'
+        end as kind,
+        case activity_type_name
+            when 'Open Email' then 'email_opened'
+            when 'Click Email' then 'email_clicked'
+            when 'Unsubscribe Email' then 'email_unsubscribed'
+            else 'email_bounced'
+        end as measure,
+        person_id,
+        email_asset,
+        activity_date
+    from email_message_activities
+    where activity_type_name not in ('Send Email', 'Email Delivered')
+    union all
+    select 'delivered', 'email_opened', person_id, email_asset, activity_date
+    from email_message_activities
+    where activity_type_name = 'Click Email'
+),
+
+email_message_events as (
+    select
+        case kind when 'sent' then 'email_sent' else 'email_delivered' end as measure,
+        person_id,
+        email_asset,
+        message_date
+    from email_messages
+    union all
+    select distinct
+        email_responses.measure,
+        email_messages.person_id,
+        email_messages.email_asset,
+        email_messages.message_date
+    from email_responses
+    asof inner join email_messages
+        on email_messages.kind = email_responses.kind
+        and email_messages.person_id = email_responses.person_id
+        and email_messages.email_asset = email_responses.email_asset
+        and email_messages.message_date <= email_responses.activity_date
+),
+
 email_events as (
     select
         email_person_days.measure,
         email_person_days.event_date,
         coalesce(people.channel, 'unattributed') as channel,
-        coalesce(people.icp_segment, 'non_icp') as icp_segment,
+        coalesce(people.icp_segment, 'unknown') as icp_segment,
         email_person_days.person_id as entity_id,
         cast(null as decimal(38, 6)) as amount
     from email_person_days
     left join people on people.person_id = email_person_days.person_id
+    union all
+    select
+        email_message_events.measure,
+        email_message_events.message_date,
+        coalesce(people.channel, 'unattributed'),
+        coalesce(people.icp_segment, 'unknown'),
+        concat_ws(
+            '|', email_message_events.person_id, email_message_events.email_asset,
+            email_message_events.message_date
+        ),
+        cast(null as decimal(38, 6))
+    from email_message_events
+    left join people on people.person_id = email_message_events.person_id
 ),
 
 person_records as (
@@ -212,8 +311,20 @@ quality_events as (
     from person_records
     inner join people on people.person_id = person_records.person_id
     union all
+    select 'family_records', cast(lead_at as date), channel, icp_segment, person_id,
+        cast(family_records as decimal(38, 6))
+    from people
+    union all
+    select 'duplicate_records', cast(lead_at as date), channel, icp_segment, person_id,
+        cast(duplicate_records as decimal(38, 6))
+    from people
+    union all
     select 'persons', cast(lead_at as date), channel, icp_segment, person_id, null
     from people
+    union all
+    select 'cross_system_persons', cast(lead_at as date), channel, icp_segment, person_id, null
+    from people
+    where is_cross_system
     union all
     select 'invalid_email_records', cast(people.lead_at as date), people.channel,
         people.icp_segment, person_records.record_key, null

@@ -1,7 +1,7 @@
 -- Opportunities as the KPI marts see them on as_of: created on or before as_of; won / lost in
 -- their latest state only when closed on or before as_of (a deal closing later is open on
 -- as_of). channel = the opportunity's first_touch channel (fct_attribution, 'unattributed'
--- without touches); icp_segment = its account's (int_kpi__icp_accounts; no account = non_icp);
+-- without touches); icp_segment = its account's (int_kpi__icp_accounts; no account = unknown);
 -- is_influenced = any touch in the lookback window; is_marketing_sourced = a linked person
 -- (int_opportunity__people) was acquired through a channel other than 'unattributed'.
 with opportunities as (
@@ -59,7 +59,7 @@ final as (
             and opportunities.close_date <= as_of.as_of as is_lost,
         opportunities.close_date - opportunities.created_date as cycle_days,
         coalesce(channels.channel, 'unattributed') as channel,
-        coalesce(icp_accounts.icp_segment, 'non_icp') as icp_segment,
+        coalesce(icp_accounts.icp_segment, 'unknown') as icp_segment,
         coalesce(channels.is_influenced, false) as is_influenced,
         sourced.opportunity_id is not null as is_marketing_sourced
     from opportunities

@@ -1,14 +1,18 @@
 -- ARR and retention KPIs per (kpi, grain, period, segment), grains month and quarter, from
 -- int_kpi__contracts. An account's ARR on a day = the arr of its contracts covering that day.
 --   arr              ARR in force at the period's end (measured_on = least(period end, as_of))
---   base accounts    accounts with ARR > 0 at the period's start = at the end of the day
---                    before it (the previous period's closing ARR)
---   nrr              their ARR at the end / their ARR at the start
---   grr              sum(least(end, start)) / sum(start) over them
---   logo_churn_rate  share of them with ARR 0 at the end
+--   nrr, grr, logo_churn_rate   twelve-month retention: over the accounts with ARR > 0 twelve
+--                    months before measured_on (the base), their ARR at measured_on over their
+--                    ARR then (nrr), sum(least(end, then)) over their ARR then (grr), the share
+--                    of them with ARR 0 at measured_on (logo_churn_rate)
+--   nrr_period, grr_period, logo_churn_rate_period   the same over the period: base = accounts
+--                    with ARR > 0 at the end of the day before the period starts
+--   reactivation     accounts whose ARR restarts in the period after a lapse: a contract
+--                    starting on a day when none of the account's contracts covered the day
+--                    before, with an earlier contract of the account (the lapse was a churn)
 -- Segments: account channel (its first won opportunity's) and ICP. Rows from the first period
--- in which one of the segment's contracts starts through the as_of period; arr is 0-filled,
--- the ratios NULL without base accounts.
+-- in which one of the segment's contracts starts through the as_of period; arr and
+-- reactivation are 0-filled, the ratios NULL without base accounts.
 with contracts as (
     select * from {{ ref('int_kpi__contracts') }}
 ),
@@ -28,6 +32,20 @@ account_starts as (
     group by account_id
 ),
 
+reactivations as (
+    select distinct
+        restarted.account_id,
+        restarted.starts_on
+    from contracts as restarted
+    inner join account_starts
+        on account_starts.account_id = restarted.account_id
+        and account_starts.first_starts_on < restarted.starts_on
+    anti join contracts as running
+        on running.account_id = restarted.account_id
+        and running.starts_on <= restarted.starts_on - 1
+        and running.ends_on > restarted.starts_on - 1
+),
+
 account_periods as (
     select
         periods.grain,
@@ -38,7 +56,11 @@ account_periods as (
         coalesce(sum(contracts.arr) filter (
             where contracts.starts_on <= periods.period_start - 1
             and contracts.ends_on > periods.period_start - 1
-        ), 0) as arr_start,
+        ), 0) as arr_period_start,
+        coalesce(sum(contracts.arr) filter (
+            where contracts.starts_on <= cast(periods.measured_on - interval 12 month as date)
+            and contracts.ends_on > cast(periods.measured_on - interval 12 month as date)
+        ), 0) as arr_year_before,
         coalesce(sum(contracts.arr) filter (
             where contracts.starts_on <= periods.measured_on
             and contracts.ends_on > periods.measured_on
@@ -49,16 +71,45 @@ account_periods as (
     group by all
 ),
 
-segmented as (
-    select 'total' as segment_type, 'total' as segment_value, account_periods.*
-    from account_periods
-    union all
-    select 'channel', channel, account_periods.*
-    from account_periods
-    union all
-    select 'icp', icp_segment, account_periods.*
-    from account_periods
+reactivated_periods as (
+    select distinct periods.grain, periods.period_start, reactivations.account_id
+    from reactivations
+    inner join periods
+        on reactivations.starts_on between periods.period_start and periods.measured_on
 ),
+
+flagged as (
+    select
+        account_periods.*,
+        reactivated_periods.account_id is not null as is_reactivated
+    from account_periods
+    left join reactivated_periods
+        on reactivated_periods.grain = account_periods.grain
+        and reactivated_periods.period_start = account_periods.period_start
+        and reactivated_periods.account_id = account_periods.account_id
+),
+
+segmented as (
+    select 'total' as segment_type, 'total' as segment_value, flagged.*
+    from flagged
+    union all
+    select 'channel', channel, flagged.*
+    from flagged
+    union all
+    select 'icp', icp_segment, flagged.*
+    from flagged
+),
+
+{%- macro base_sums(start, suffix) %}
+        cast(sum({{ start }}) filter (where {{ start }} > 0) as double)
+            as base_arr_start{{ suffix }},
+        cast(sum(arr_end) filter (where {{ start }} > 0) as double) as base_arr_end{{ suffix }},
+        cast(sum(least(arr_end, {{ start }})) filter (where {{ start }} > 0) as double)
+            as base_arr_retained{{ suffix }},
+        cast(count(*) filter (where {{ start }} > 0) as double) as base_accounts{{ suffix }},
+        cast(count(*) filter (where {{ start }} > 0 and arr_end = 0) as double)
+            as churned_accounts{{ suffix }}
+{%- endmacro %}
 
 aggregated as (
     select
@@ -67,16 +118,29 @@ aggregated as (
         segment_type,
         segment_value,
         cast(sum(arr_end) as double) as arr,
-        cast(sum(arr_start) filter (where arr_start > 0) as double) as base_arr_start,
-        cast(sum(arr_end) filter (where arr_start > 0) as double) as base_arr_end,
-        cast(sum(least(arr_end, arr_start)) filter (where arr_start > 0) as double)
-            as base_arr_retained,
-        cast(count(*) filter (where arr_start > 0) as double) as base_accounts,
-        cast(count(*) filter (where arr_start > 0 and arr_end = 0) as double)
-            as churned_accounts
+        cast(count(*) filter (where is_reactivated) as double) as reactivated_accounts,
+        {{- base_sums('arr_year_before', '') }},
+        {{- base_sums('arr_period_start', '_period') }}
     from segmented
     group by all
 ),
+
+{%- macro retention_kpis(suffix) %}
+    select 'nrr{{ suffix }}', grain, period_start, segment_type, segment_value,
+        coalesce(base_arr_end{{ suffix }}, 0), coalesce(base_arr_start{{ suffix }}, 0),
+        base_arr_end{{ suffix }} / nullif(base_arr_start{{ suffix }}, 0), null
+    from aggregated
+    union all
+    select 'grr{{ suffix }}', grain, period_start, segment_type, segment_value,
+        coalesce(base_arr_retained{{ suffix }}, 0), coalesce(base_arr_start{{ suffix }}, 0),
+        base_arr_retained{{ suffix }} / nullif(base_arr_start{{ suffix }}, 0), null
+    from aggregated
+    union all
+    select 'logo_churn_rate{{ suffix }}', grain, period_start, segment_type, segment_value,
+        churned_accounts{{ suffix }}, base_accounts{{ suffix }},
+        churned_accounts{{ suffix }} / nullif(base_accounts{{ suffix }}, 0), null
+    from aggregated
+{%- endmacro %}
 
 final as (
     select 'arr' as kpi, grain, period_start, segment_type, segment_value,
@@ -84,19 +148,13 @@ final as (
         arr as value, cast(null as boolean) as is_mature
     from aggregated
     union all
-    select 'nrr', grain, period_start, segment_type, segment_value,
-        coalesce(base_arr_end, 0), coalesce(base_arr_start, 0),
-        base_arr_end / nullif(base_arr_start, 0), null
+    select 'reactivation', grain, period_start, segment_type, segment_value,
+        null, null, reactivated_accounts, null
     from aggregated
     union all
-    select 'grr', grain, period_start, segment_type, segment_value,
-        coalesce(base_arr_retained, 0), coalesce(base_arr_start, 0),
-        base_arr_retained / nullif(base_arr_start, 0), null
-    from aggregated
+    {{- retention_kpis('') }}
     union all
-    select 'logo_churn_rate', grain, period_start, segment_type, segment_value,
-        churned_accounts, base_accounts, churned_accounts / nullif(base_accounts, 0), null
-    from aggregated
+    {{- retention_kpis('_period') }}
 )
 
 select * from final

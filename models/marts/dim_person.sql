@@ -2,7 +2,8 @@
 -- Identity fields by survivorship: the first non-empty value from the person's records ordered
 -- CRM contact, then CRM lead, then MAP lead, most recently updated first within a kind.
 -- UTM fields come from the person's Marketo leads (earliest created first). Lifecycle dates are
--- the "reached" times of int_lifecycle__stages (earliest entry into the stage or any later one).
+-- the "reached" times of int_lifecycle__stages (earliest entry into the stage or any later one),
+-- except mql_at: the true MQL entry (mql_or_later_at is the "reached" time).
 -- No phone numbers or other PII beyond name, title and email.
 with crosswalk as (
     select * from {{ ref('int_identity__crosswalk') }}
@@ -14,6 +15,10 @@ records as (
 
 stages as (
     select * from {{ ref('int_lifecycle__stages') }}
+),
+
+icp as (
+    select * from {{ ref('int_person__icp') }}
 ),
 
 -- Survivorship orders as one integer each: a global row_number keeps every person's order, and
@@ -67,7 +72,10 @@ survivors as (
         count(*) as source_records,
         count(*) filter (where source_system = 'marketo') as marketo_records,
         count(*) filter (where source_object = 'Lead') as salesforce_lead_records,
-        count(*) filter (where source_object = 'Contact') as salesforce_contact_records
+        count(*) filter (where source_object = 'Contact') as salesforce_contact_records,
+        count(*) filter (
+            where source_object = 'Lead' and converted_contact_id is null
+        ) as salesforce_unconverted_lead_records
     from person_records
     group by person_id
 ),
@@ -86,22 +94,37 @@ final as (
         survivors.company,
         survivors.country,
         survivors.account_id,
+        coalesce(icp.icp_fit, 'unknown') as icp_fit,
+        icp.icp_source,
         survivors.lead_source,
         survivors.utm_source,
         survivors.utm_medium,
         survivors.utm_campaign,
         stages.lead_at,
         stages.mql_at,
+        stages.mql_or_later_at,
         stages.sql_at,
         stages.opportunity_at,
         stages.customer_at,
         stages.furthest_stage,
+        coalesce(stages.is_sales_generated, false) as is_sales_generated,
         survivors.source_records,
         survivors.marketo_records,
         survivors.salesforce_lead_records,
-        survivors.salesforce_contact_records
+        survivors.salesforce_contact_records,
+        survivors.salesforce_unconverted_lead_records,
+        -- records beyond the first within one system and object family: Marketo leads;
+        -- Salesforce contacts with unconverted leads (a converted lead is its contact's
+        -- history; a Marketo lead and its synced CRM record span two systems)
+        greatest(survivors.marketo_records - 1, 0)
+            + greatest(
+                survivors.salesforce_contact_records
+                + survivors.salesforce_unconverted_lead_records - 1,
+                0
+            ) as duplicate_records
     from survivors
     left join stages on stages.person_id = survivors.person_id
+    left join icp on icp.person_id = survivors.person_id
 )
 
 select * from final

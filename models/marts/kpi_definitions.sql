@@ -15,6 +15,7 @@ final as (
         tier,
         indicator,
         funnel_stage,
+        owner,
         sources
     from definitions
 )

@@ -1,13 +1,16 @@
 -- Data quality per source object and load (meta.load_log, one row per delivered file): rows
 -- in (rows_read), loaded, quarantined (the log's count and the rows in meta.quarantine),
--- lines skipped, and duplicate_rows = loaded rows whose record key was already delivered
+-- lines skipped, and redelivered_rows = loaded rows whose record key was already delivered
 -- (an earlier load, or earlier in the same file; loads ordered by loaded_at, then path):
--- re-deliveries that staging resolves (latest version wins). Record keys: Id for Salesforce
--- objects, id for Marketo leads, programs and activity types, marketoGUID for activities;
--- NULL for ad platforms and FX (their restatements replace whole days). Rejected files have
+-- re-deliveries (CDC versions of one record) that staging resolves (latest version wins).
+-- They are not duplicate people: those are dim_person.duplicate_records and the KPIs
+-- duplicate_record_rate and cross_system_match_rate of mart_kpis.
+-- Record keys: Id for Salesforce objects, id for Marketo leads, programs and activity types,
+-- marketoGUID for activities; NULL for ad platforms and FX (their restatements replace whole days). Rejected files have
 -- no rows. Salesforce Lead loads count their rows without CreatedDate (dated by a fallback,
 -- see stg_salesforce__lead) and without any timestamp (dated by a campaign response, if any);
--- LinkedIn loads count their rows whose account is 'unknown' (none in the row or file name). The per-period duplicate_record_rate and invalid_email_rate are in mart_kpis.
+-- LinkedIn loads count their rows whose account is 'unknown' (none in the row or file name).
+-- The per-period invalid_email_rate is in mart_kpis.
 -- Incremental by load: meta.load_log only grows and a new load comes after every load already
 -- here, so a night adds rows for its new loads and only reads the raw rows whose record key a
 -- new load delivers (7.1 s -> 1.7 s for a night at 1M people).
@@ -87,10 +90,10 @@ first_rows as (
     group by load_order.load_id
 ),
 
-duplicates as (
+redeliveries as (
     select
         delivered_rows.load_id,
-        delivered_rows.delivered_rows - coalesce(first_rows.first_rows, 0) as duplicate_rows
+        delivered_rows.delivered_rows - coalesce(first_rows.first_rows, 0) as redelivered_rows
     from delivered_rows
     left join first_rows on first_rows.load_id = delivered_rows.load_id
 ),
@@ -143,8 +146,8 @@ final as (
         len(coalesce(load_log.extra_columns, [])) as extra_columns,
         case
             when load_log.system in ('salesforce', 'marketo')
-                then coalesce(duplicates.duplicate_rows, 0)
-        end as duplicate_rows,
+                then coalesce(redeliveries.redelivered_rows, 0)
+        end as redelivered_rows,
         load_log.rows_quarantined / nullif(load_log.rows_read, 0) as quarantine_rate,
         case
             when load_log.system = 'salesforce' and load_log.object = 'Lead'
@@ -161,7 +164,7 @@ final as (
     from load_log
     semi join new_loads on new_loads.load_id = load_log.load_id
     left join quarantined on quarantined.load_id = load_log.load_id
-    left join duplicates on duplicates.load_id = load_log.load_id
+    left join redeliveries on redeliveries.load_id = load_log.load_id
     left join lead_dates on lead_dates.load_id = load_log.load_id
     left join linkedin_accounts on linkedin_accounts.load_id = load_log.load_id
 )

@@ -1,12 +1,17 @@
 -- ARR and retention per (grain month | quarter, period, segment) for dashboards: the retention
 -- KPIs of mart_kpis side by side, with their numerators and denominators (same values).
+-- starting_* and churned_accounts are the twelve-month base (ARR twelve months before the
+-- period's measured day); the *_period columns compare with the period's start instead.
 -- Accounts by the channel of their first won opportunity; icp by account. Money DECIMAL(18, 2)
 -- in `currency`, account counts BIGINT, ratios DOUBLE; is_covered when every KPI of the row is
 -- covered (mart_kpis.is_covered).
 with kpis as (
     select * from {{ ref('mart_kpis') }}
     where grain in ('month', 'quarter')
-        and kpi in ('arr', 'nrr', 'grr', 'logo_churn_rate', 'expansion_revenue', 'new_customers')
+        and kpi in (
+            'arr', 'nrr', 'grr', 'logo_churn_rate', 'nrr_period', 'grr_period',
+            'logo_churn_rate_period', 'reactivation', 'expansion_revenue', 'new_customers'
+        )
 ),
 
 pivoted as (
@@ -24,6 +29,10 @@ pivoted as (
         max(denominator) filter (where kpi = 'logo_churn_rate') as starting_accounts,
         max(numerator) filter (where kpi = 'logo_churn_rate') as churned_accounts,
         max(value) filter (where kpi = 'logo_churn_rate') as logo_churn_rate,
+        max(value) filter (where kpi = 'nrr_period') as nrr_period,
+        max(value) filter (where kpi = 'grr_period') as grr_period,
+        max(value) filter (where kpi = 'logo_churn_rate_period') as logo_churn_rate_period,
+        max(value) filter (where kpi = 'reactivation') as reactivations,
         max(value) filter (where kpi = 'expansion_revenue') as expansion_revenue,
         max(value) filter (where kpi = 'new_customers') as new_customers,
         bool_and(is_covered) as is_covered
@@ -48,6 +57,10 @@ final as (
         cast(pivoted.starting_accounts as bigint) as starting_accounts,
         cast(pivoted.churned_accounts as bigint) as churned_accounts,
         pivoted.logo_churn_rate,
+        pivoted.nrr_period,
+        pivoted.grr_period,
+        pivoted.logo_churn_rate_period,
+        cast(coalesce(pivoted.reactivations, 0) as bigint) as reactivations,
         cast(coalesce(pivoted.expansion_revenue, 0) as decimal(18, 2)) as expansion_revenue,
         cast(coalesce(pivoted.new_customers, 0) as bigint) as new_customers,
         as_of.reporting_currency as currency,

@@ -73,7 +73,7 @@ def test_every_stage_from_its_source(tmp_path: Path) -> None:
     ]
 
 
-def test_a_skipped_stage_is_reached_at_the_next_stage(tmp_path: Path) -> None:
+def test_a_skipped_mql_is_reached_at_the_sql_time_but_no_true_mql_entry(tmp_path: Path) -> None:
     con = build(
         tmp_path,
         {
@@ -88,12 +88,14 @@ def test_a_skipped_stage_is_reached_at_the_next_stage(tmp_path: Path) -> None:
     )
     assert rows(
         con,
-        "select mql_entered_at, mql_at, sql_at, opportunity_at "
-        "from intermediate.int_lifecycle__stages",
+        "select mql_entered_at, mql_or_later_at, mql_at, is_sales_generated, sql_at, "
+        "opportunity_at from intermediate.int_lifecycle__stages",
     ) == [
         {
             "mql_entered_at": None,  # never an MQL directly...
-            "mql_at": day("2024-01-15 00:00"),  # ...but counts as one at the SQL time
+            "mql_or_later_at": day("2024-01-15 00:00"),  # ...reached mql-or-later at SQL time
+            "mql_at": None,  # ...but no true MQL entry: a sales-generated SQL
+            "is_sales_generated": True,
             "sql_at": day("2024-01-15 00:00"),
             "opportunity_at": None,
         }

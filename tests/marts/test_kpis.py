@@ -58,11 +58,14 @@ def test_as_of_defaults_to_the_latest_data_date(con: duckdb.DuckDBPyConnection) 
     assert as_of == [{"d": "2024-06-28"}]
 
 
-def test_every_defined_kpi_has_rows(con: duckdb.DuckDBPyConnection) -> None:
+def test_every_defined_kpi_has_rows_but_bounces_and_sales_generated_sqls_none_here(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     defined = {r[0] for r in con.execute("select kpi from marts.kpi_definitions").fetchall()}
     present = {r[0] for r in con.execute("select distinct kpi from marts.mart_kpis").fetchall()}
-    assert len(defined) == 45
-    assert present == defined
+    assert len(defined) == 55
+    # this world sends no email (deliveries only) and every SQL was an MQL first
+    assert present == defined - {"email_bounce_rate", "sales_generated_sqls"}
 
 
 def test_one_row_per_key_and_no_gaps_through_the_as_of_period(
@@ -245,39 +248,57 @@ def test_cohort_maturity(con: duckdb.DuckDBPyConnection) -> None:
     assert kpi(con, "new_leads", "2024-06-01")["is_mature"] is None
 
 
-def test_sla_engagement_icp(con: duckdb.DuckDBPyConnection) -> None:
-    # P1 sql 24 h after mql (met), P2 8 days (missed), P4 12 h (met)
-    assert value(con, "mql_to_sql_sla_pct", "2023-01-01") == 1
-    assert value(con, "mql_to_sql_sla_pct", "2023-03-01") == 0
-    # 2024-05-14: delivered to P1, P3, P4; opened by P1, P3; clicked by P3
+def test_sla_message_level_email_and_icp_from_the_person(con: duckdb.DuckDBPyConnection) -> None:
+    # P1 sql 24 h after mql (met), P2 8 days (missed), P4 12 h (met): all true MQLs
+    assert value(con, "mql_to_sql_sla_rate", "2023-01-01") == 1
+    assert value(con, "mql_to_sql_sla_rate", "2023-03-01") == 0
+    # messages (person, email, delivery day): 2024-05-14 to P1, P3, P4 and 2024-05-28 to P3;
+    # the 05-14 ones of P1 and P3 opened, P3's clicked -> May 2/4 opened, 1/4 clicked
     opened = kpi(con, "email_open_rate", "2024-05-01")
-    assert (opened["numerator"], opened["denominator"]) == (2, 3)
-    assert value(con, "email_click_rate", "2024-05-01") == pytest.approx(1 / 3)
-    # P3's second delivery (2024-05-28): counted once in May, alone in its week
+    assert (opened["numerator"], opened["denominator"]) == (2, 4)
+    assert value(con, "email_click_rate", "2024-05-01") == pytest.approx(1 / 4)
+    assert value(con, "email_click_to_open_rate", "2024-05-01") == pytest.approx(1 / 2)
+    # the people-per-period reading: P1, P3 opened of P1, P3, P4 delivered
+    reach = kpi(con, "email_reach_open_rate", "2024-05-01")
+    assert (reach["numerator"], reach["denominator"]) == (2, 3)
+    # P3's second message (2024-05-28): unopened, alone in its week
     again = kpi(con, "email_open_rate", "2024-05-27", grain="week")
     assert (again["numerator"], again["denominator"]) == (0, 1)
     # quarter 2023-Q1: P1 (A1, icp) and P2 (A2, non_icp) -> 1/2
-    assert value(con, "icp_lead_pct", "2023-01-01", grain="quarter") == 0.5
-    assert value(con, "new_leads", "2024-06-01", segment=("icp", "non_icp")) == 2
+    assert value(con, "icp_lead_share", "2023-01-01", grain="quarter") == 0.5
+    # June 2024: P5 and P6 have neither account nor firmographics: unknown, not non_icp
+    assert value(con, "new_leads", "2024-06-01", segment=("icp", "unknown")) == 2
+    assert value(con, "new_leads", "2024-06-01", segment=("icp", "non_icp")) == 0
 
 
-def test_retention_renewal_and_unrenewed_contract(con: duckdb.DuckDBPyConnection) -> None:
-    # Jan 2024: start (12-31) A1 1200 + 300, A2 600 + 200 = 2300; O4 renews A1 at 1800 on
-    # 01-10 replacing both A1 contracts -> end A1 1800, A2 800
+def test_retention_twelve_months_and_per_period_renewal_and_unrenewed_contract(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # Jan 2024, per period: start (12-31) A1 1200 + 300, A2 600 + 200 = 2300; O4 renews A1 at
+    # 1800 on 01-10 replacing both A1 contracts -> end A1 1800, A2 800
     assert value(con, "arr", "2024-01-01") == 2600
-    nrr = kpi(con, "nrr", "2024-01-01")
+    nrr = kpi(con, "nrr_period", "2024-01-01")
     assert (nrr["numerator"], nrr["denominator"]) == (2600, 2300)
-    assert value(con, "grr", "2024-01-01") == 1  # (1500 + 800) / 2300
+    assert value(con, "grr_period", "2024-01-01") == 1  # (1500 + 800) / 2300
+    # twelve months: on 2023-01-31 only A1 had ARR (O1 1200); on 2024-01-31 A1 has 1800
+    nrr12 = kpi(con, "nrr", "2024-01-01")
+    assert (nrr12["numerator"], nrr12["denominator"]) == (1800, 1200)
+    assert value(con, "grr", "2024-01-01") == 1  # least(1800, 1200) / 1200
     # March 2024: A2's contracts end unrenewed (03-20, 03-25): start 2600, end A1 1800
     assert value(con, "arr", "2024-03-01") == 1800
-    assert value(con, "nrr", "2024-03-01") == pytest.approx(1800 / 2600)
-    assert value(con, "grr", "2024-03-01") == pytest.approx(1800 / 2600)
-    churn = kpi(con, "logo_churn_rate", "2024-03-01")
+    assert value(con, "nrr_period", "2024-03-01") == pytest.approx(1800 / 2600)
+    assert value(con, "grr_period", "2024-03-01") == pytest.approx(1800 / 2600)
+    churn = kpi(con, "logo_churn_rate_period", "2024-03-01")
     assert (churn["numerator"], churn["denominator"], churn["value"]) == (1, 2, 0.5)
+    # twelve months: 2023-03-31 A1 1200, A2 600 + 200; 2024-03-31 A1 1800, A2 0
+    assert value(con, "nrr", "2024-03-01") == pytest.approx(1800 / 2000)
+    assert value(con, "grr", "2024-03-01") == pytest.approx(1200 / 2000)
+    assert value(con, "logo_churn_rate", "2024-03-01") == 0.5
     # retention is month and quarter only
     assert con.execute(
         "select count(*) from marts.mart_kpis where grain = 'week' and kpi in "
-        "('arr', 'nrr', 'grr', 'logo_churn_rate', 'expansion_revenue')"
+        "('arr', 'nrr', 'grr', 'logo_churn_rate', 'nrr_period', 'reactivation', "
+        "'expansion_revenue')"
     ).fetchall() == [(0,)]
 
 
@@ -287,9 +308,11 @@ def test_expansion_revenue(con: duckdb.DuckDBPyConnection) -> None:
     assert value(con, "expansion_revenue", "2023-04-01", grain="quarter") == 300
 
 
-def test_data_quality_rates(con: duckdb.DuckDBPyConnection) -> None:
-    # 2023-01: P1 has a Marketo lead and a contact -> 1 - 1/2
-    assert value(con, "duplicate_record_rate", "2023-01-01") == 0.5
+def test_data_quality_rates_a_synced_pair_is_no_duplicate(con: duckdb.DuckDBPyConnection) -> None:
+    # 2023-01: P1 has a Marketo lead and a contact: one record per system, no duplicate
+    p1 = kpi(con, "duplicate_record_rate", "2023-01-01")
+    assert (p1["numerator"], p1["denominator"], p1["value"]) == (0, 2, 0)
+    assert value(con, "cross_system_match_rate", "2023-01-01") == 1
     # 2024-06: P5 (not-an-email) and P6 (re-delivered lead, one record after CDC)
     assert value(con, "duplicate_record_rate", "2024-06-01") == 0
     invalid = kpi(con, "invalid_email_rate", "2024-06-01")

@@ -75,10 +75,23 @@ def test_opportunities_revenue_and_win_rate_match_the_exports(
 
 
 def test_cost_kpis_are_null_without_ad_spend(marts: duckdb.DuckDBPyConnection) -> None:
-    for kpi in ("cpl", "cost_per_mql", "cac", "roas", "romi"):
+    for kpi in ("cpl", "cac", "roas", "romi"):
         assert q1(marts, kpi) is None, kpi
     [(spend,)] = marts.execute("select count(spend) from mart_channel_performance").fetchall()
     assert spend == 0  # no channel has a spend value, not even 0
+
+
+def test_no_mql_rows_as_no_mql_status_is_recorded_ann_is_a_sales_generated_sql(
+    marts: duckdb.DuckDBPyConnection,
+) -> None:
+    # Ann's lead was converted on 01/20/26 from no MQL status: an SQL sales generated; with no
+    # MQL entry at all, mqls and cost_per_mql have no value anywhere
+    assert q1(marts, "sqls") == 1
+    assert q1(marts, "sales_generated_sqls") == 1
+    [(mql_values,)] = marts.execute(
+        "select count(value) from mart_kpis where kpi in ('mqls', 'cost_per_mql')"
+    ).fetchall()
+    assert mql_values == 0
 
 
 def test_marketo_kpis_are_not_zero_without_marketo(marts: duckdb.DuckDBPyConnection) -> None:

@@ -181,13 +181,13 @@ def test_data_quality_per_load(con: duckdb.DuckDBPyConnection) -> None:
         r["path"]: r
         for r in rows(
             con,
-            "select path, rows_read, rows_loaded, quarantine_rows, duplicate_rows "
+            "select path, rows_read, rows_loaded, quarantine_rows, redelivered_rows "
             "from marts.mart_data_quality",
         )
     }
-    assert loads["marketo/leads/leads_1.csv"]["duplicate_rows"] == 0
+    assert loads["marketo/leads/leads_1.csv"]["redelivered_rows"] == 0
     assert loads["marketo/leads/leads_2.csv"] == {
         "path": "marketo/leads/leads_2.csv", "rows_read": 1, "rows_loaded": 1,
-        "quarantine_rows": 0, "duplicate_rows": 1,
+        "quarantine_rows": 0, "redelivered_rows": 1,
     }  # fmt: skip
-    assert loads["meta_ads/insights/insights_2024-06-28.json"]["duplicate_rows"] is None
+    assert loads["meta_ads/insights/insights_2024-06-28.json"]["redelivered_rows"] is None
