@@ -14,7 +14,12 @@ final as (
         direction,
         tier,
         indicator,
-        funnel_stage
+        funnel_stage,
+        opportunity_types,
+        channel_roles,
+        cost_components,
+        attribution_model,
+        date_basis
     from definitions
 )
 
