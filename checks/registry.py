@@ -157,14 +157,16 @@ def _mart_attribution_sql(catalog: Catalog) -> str | None:
 
 def _mart_spend_sql(catalog: Catalog) -> str | None:
     """Per grain, the mart's spend (reporting currency) sums to the fact's `spend_reporting`
-    up to the reporting date: every grain partitions the same days."""
+    up to the reporting date: every grain partitions the same days. Each mart row is rounded
+    to cents, so the sums may differ by half a cent per row."""
     columns = catalog.get("marts.mart_channel_performance", ())
     if "spend" not in columns or "grain" not in columns:
         return None
     return """
         with as_of as (select as_of from intermediate.int_reporting__as_of),
         mart as (
-            select grain, sum(spend) as spend from marts.mart_channel_performance group by grain
+            select grain, sum(spend) as spend, count(spend) as rounded_rows
+            from marts.mart_channel_performance group by grain
         ),
         fact as (
             select sum(spend_reporting) as spend from marts.fct_ad_spend_daily
@@ -172,7 +174,8 @@ def _mart_spend_sql(catalog: Catalog) -> str | None:
         )
         select mart.grain, mart.spend as mart_spend, fact.spend as fact_spend
         from mart, fact
-        where abs(coalesce(mart.spend, 0) - coalesce(fact.spend, 0)) > 0.01
+        where abs(coalesce(mart.spend, 0) - coalesce(fact.spend, 0))
+            > 0.01 + 0.005 * mart.rounded_rows
     """
 
 

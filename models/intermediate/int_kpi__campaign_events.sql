@@ -1,21 +1,24 @@
 -- Campaign-level events for mart_campaign_performance, one row per (measure, entity, event)
 -- with the Salesforce campaign id it counts for (ids only, never names) and its date (on or
 -- before as_of):
---   spend                  fct_ad_spend_daily.spend_reporting of ad campaigns linked to the
---                          campaign (crm_campaign_id)
+--   ad_spend               ad spend (reporting currency) of ad campaigns linked to the
+--                          campaign (int_marketing_cost__daily campaign_id)
+--   program_cost           the campaign's ActualCost spread over its days (same model)
 --   new_leads, mqls        people by the campaign of their acquisition (first) touch
 --                          (int_person__acquisition), at lead_at / mql_at
---   opportunities_created  opportunities by the campaign of their first_touch credited touch,
---   pipeline_created       at the creation date (amount_reporting)
---   new_customers          accounts by the first_touch campaign of their first won opportunity
+--   opportunities_created  new-business opportunities by the campaign of their first_touch
+--   pipeline_created       credited touch, at the creation date (amount_reporting)
+--   new_customers          accounts by the first_touch campaign of their first won new-business
+--                          opportunity (int_kpi__new_customers)
 --   attributed_revenue__*  fct_attribution revenue_amount by credited touch campaign, per model,
---                          at the close date of opportunities won by as_of
+--                          at the close date of new-business opportunities won by as_of
 with as_of as (
     select * from {{ ref('int_reporting__as_of') }}
 ),
 
-ad_spend as (
-    select * from {{ ref('fct_ad_spend_daily') }}
+costs as (
+    select * from {{ ref('int_marketing_cost__daily') }}
+    where campaign_id is not null and cost_component in ('ad_spend', 'program_cost')
 ),
 
 people as (
@@ -28,10 +31,11 @@ acquisition as (
 
 opportunities as (
     select * from {{ ref('int_kpi__opportunities') }}
+    where type_group = 'new_business'
 ),
 
-accounts as (
-    select * from {{ ref('int_kpi__accounts') }}
+new_customers as (
+    select * from {{ ref('int_kpi__new_customers') }}
 ),
 
 attribution as (
@@ -45,10 +49,9 @@ first_touch_campaigns as (
 ),
 
 unioned as (
-    select 'spend' as measure, crm_campaign_id as campaign_id, date as event_date,
-        ad_spend_id as entity_id, cast(spend_reporting as decimal(38, 6)) as amount
-    from ad_spend
-    where crm_campaign_id is not null
+    select cost_component as measure, campaign_id, date as event_date, cost_id as entity_id,
+        cast(amount_reporting as decimal(38, 6)) as amount
+    from costs
     union all
     select 'new_leads', acquisition.first_touch_campaign_id, cast(people.lead_at as date),
         people.person_id, null
@@ -74,11 +77,11 @@ unioned as (
     inner join first_touch_campaigns
         on first_touch_campaigns.opportunity_id = opportunities.opportunity_id
     union all
-    select 'new_customers', first_touch_campaigns.campaign_id, accounts.first_won_date,
-        accounts.account_id, null
-    from accounts
+    select 'new_customers', first_touch_campaigns.campaign_id, new_customers.first_won_date,
+        new_customers.account_id, null
+    from new_customers
     inner join first_touch_campaigns
-        on first_touch_campaigns.opportunity_id = accounts.first_won_opportunity_id
+        on first_touch_campaigns.opportunity_id = new_customers.opportunity_id
     union all
     select 'attributed_revenue__' || attribution.model, attribution.campaign_id,
         attribution.revenue_date, attribution.attribution_id,

@@ -1,13 +1,20 @@
 -- Every event the event-based KPIs count, one row per (measure, entity, event): its date (UTC
--- calendar date of the event), the segments it belongs to (channel, icp_segment; null = not
--- split that way) and an amount (sum and median measures). Only events on or before as_of.
---   ad measures        fct_ad_spend_daily per row (spend_reporting only: never sum currencies);
---                      channel of the platform; no icp split
+-- calendar date of the event), the segments it belongs to (channel, icp_segment,
+-- opportunity_type; null = not split that way) and an amount (sum and median measures). Only
+-- events on or before as_of.
+--   cost measures      int_marketing_cost__daily per row and day in the reporting currency:
+--                      ad_spend, program_cost, other_cost and marketing_cost (their sum); the
+--                      cost's channel; no icp split
+--   impressions/clicks fct_ad_spend_daily per row; channel of the platform; no icp split
 --   people measures    int_kpi__people by acquisition channel and account ICP
---   opportunity ones   int_kpi__opportunities by first_touch channel and account ICP; won/lost
---                      in the latest state at the close date; amounts amount_reporting
---   new_customers      int_kpi__accounts at the first won close date, its channel
---   attributed_*       fct_attribution revenue_amount at revenue_date, credited channel
+--   opportunity ones   int_kpi__opportunities of type_group new_business only, by channel (first
+--                      touch in the lookback window) and account ICP; won/lost in the latest
+--                      state at the close date; amounts amount_reporting. bookings (every type,
+--                      split by opportunity_type = type_group), renewal_revenue and
+--                      expansion_revenue are the exceptions
+--   new_customers      int_kpi__new_customers at the first won new-business close date
+--   attributed_*       fct_attribution revenue_amount of won new-business opportunities, credited
+--                      channel, at revenue_date; *_by_touch at the credited touch's date
 --   email_*_people     Marketo Email Delivered / Open Email per person and day
 --   email_* messages   per (person, email asset, day): sent, delivered, and the opened,
 --                      clicked, unsubscribed (at delivery) and bounced (at send) ones
@@ -15,7 +22,17 @@
 --                      family_records / duplicate_records summed from dim_person (records
 --                      beyond the first within one system and object family);
 --                      cross_system_persons = people with Marketo and Salesforce records
+--   marketing__*       a copy of the events of the measures in marketing_measures whose
+--                      channel has the role marketing (seed channel_roles): the total of such a
+--                      measure sums the marketing channels only, so totals of roas, romi, cac
+--                      and cpl have the same channels in numerator and denominator
+--   paid_ad__*         the same for attributed revenue on paid ad channels (seed
+--                      ad_platform_channels): the numerator of roas, beside their ad spend
 {% set models = ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'] %}
+{% set marketing_measures = [
+    'ad_spend', 'marketing_cost', 'new_leads', 'mqls', 'opportunities_created', 'new_customers',
+    'attributed_revenue', 'attributed_revenue_by_touch',
+] %}
 with as_of as (
     select * from {{ ref('int_reporting__as_of') }}
 ),
@@ -32,8 +49,16 @@ opportunities as (
     select * from {{ ref('int_kpi__opportunities') }}
 ),
 
-accounts as (
-    select * from {{ ref('int_kpi__accounts') }}
+new_customers as (
+    select * from {{ ref('int_kpi__new_customers') }}
+),
+
+costs as (
+    select * from {{ ref('int_marketing_cost__daily') }}
+),
+
+channel_roles as (
+    select channel, channel_role as role, is_paid_ad_channel from {{ ref('dim_channel') }}
 ),
 
 attribution as (
@@ -52,12 +77,19 @@ records as (
     select * from {{ ref('int_identity__records') }}
 ),
 
-ad_events as (
-    select 'spend' as measure, date as event_date, channel, null as icp_segment,
-        ad_spend_id as entity_id, cast(spend_reporting as decimal(38, 6)) as amount
-    from ad_spend
+cost_events as (
+    select cost_component as measure, date as event_date, channel, null as icp_segment,
+        cost_id as entity_id, cast(amount_reporting as decimal(38, 6)) as amount
+    from costs
     union all
-    select 'impressions', date, channel, null, ad_spend_id, cast(impressions as decimal(38, 6))
+    select 'marketing_cost', date, channel, null, cost_id,
+        cast(amount_reporting as decimal(38, 6))
+    from costs
+),
+
+ad_events as (
+    select 'impressions' as measure, date as event_date, channel, null as icp_segment,
+        ad_spend_id as entity_id, cast(impressions as decimal(38, 6)) as amount
     from ad_spend
     union all
     select 'clicks', date, channel, null, ad_spend_id, cast(clicks as decimal(38, 6))
@@ -91,41 +123,54 @@ people_events as (
     where is_sales_generated
 ),
 
+new_business as (
+    select * from opportunities where type_group = 'new_business'
+),
+
 opportunity_events as (
     select 'opportunities_created' as measure, created_date as event_date, channel,
         icp_segment, opportunity_id as entity_id, null as amount
-    from opportunities
+    from new_business
     union all
     select 'pipeline_created', created_date, channel, icp_segment, opportunity_id,
         cast(amount_reporting as decimal(38, 6))
-    from opportunities
+    from new_business
     union all
     select 'influenced_pipeline', created_date, channel, icp_segment, opportunity_id,
         cast(amount_reporting as decimal(38, 6))
-    from opportunities
+    from new_business
     where is_influenced
     union all
+    select 'sourced_pipeline', created_date, channel, icp_segment, opportunity_id,
+        cast(amount_reporting as decimal(38, 6))
+    from new_business
+    where is_marketing_sourced
+    union all
     select 'deals_won', close_date, channel, icp_segment, opportunity_id, null
-    from opportunities
+    from new_business
     where is_won
     union all
+    select 'sourced_deals_won', close_date, channel, icp_segment, opportunity_id, null
+    from new_business
+    where is_won and is_marketing_sourced
+    union all
     select 'closed_deals', close_date, channel, icp_segment, opportunity_id, null
-    from opportunities
+    from new_business
     where is_won or is_lost
     union all
     select 'revenue_won', close_date, channel, icp_segment, opportunity_id,
         cast(amount_reporting as decimal(38, 6))
-    from opportunities
+    from new_business
     where is_won
     union all
     select 'sourced_revenue_won', close_date, channel, icp_segment, opportunity_id,
         cast(amount_reporting as decimal(38, 6))
-    from opportunities
+    from new_business
     where is_won and is_marketing_sourced
     union all
     select 'sales_cycle_days', close_date, channel, icp_segment, opportunity_id,
         cast(cycle_days as decimal(38, 6))
-    from opportunities
+    from new_business
     where is_won
     union all
     select 'expansion_revenue', close_date, channel, icp_segment, opportunity_id,
@@ -133,8 +178,22 @@ opportunity_events as (
     from opportunities
     where is_won and type_group = 'expansion'
     union all
+    select 'renewal_revenue', close_date, channel, icp_segment, opportunity_id,
+        cast(amount_reporting as decimal(38, 6))
+    from opportunities
+    where is_won and type_group = 'renewal'
+    union all
     select 'new_customers', first_won_date, channel, icp_segment, account_id, null
-    from accounts
+    from new_customers
+),
+
+-- bookings: won amounts of every type, also split by opportunity_type (the type group)
+typed_events as (
+    select 'bookings' as measure, close_date as event_date, channel, icp_segment,
+        type_group as opportunity_type, opportunity_id as entity_id,
+        cast(amount_reporting as decimal(38, 6)) as amount
+    from opportunities
+    where is_won
 ),
 
 attribution_events as (
@@ -142,25 +201,39 @@ attribution_events as (
         'attributed_revenue' as measure,
         attribution.revenue_date as event_date,
         attribution.channel,
-        opportunities.icp_segment,
+        new_business.icp_segment,
         attribution.attribution_id as entity_id,
         cast(attribution.revenue_amount as decimal(38, 6)) as amount
     from attribution
     cross join as_of
-    inner join opportunities on opportunities.opportunity_id = attribution.opportunity_id
+    inner join new_business on new_business.opportunity_id = attribution.opportunity_id
     where attribution.model = as_of.attribution_model
-        and opportunities.is_won
+        and new_business.is_won
+    union all
+    select
+        'attributed_revenue_by_touch',
+        cast(attribution.touched_at as date),
+        attribution.channel,
+        new_business.icp_segment,
+        attribution.attribution_id,
+        cast(attribution.revenue_amount as decimal(38, 6))
+    from attribution
+    cross join as_of
+    inner join new_business on new_business.opportunity_id = attribution.opportunity_id
+    where attribution.model = as_of.attribution_model
+        and new_business.is_won
+        and attribution.touched_at is not null
     union all
     select
         'attributed_revenue__' || attribution.model,
         attribution.revenue_date,
         attribution.channel,
-        opportunities.icp_segment,
+        new_business.icp_segment,
         attribution.attribution_id,
         cast(attribution.revenue_amount as decimal(38, 6))
     from attribution
-    inner join opportunities on opportunities.opportunity_id = attribution.opportunity_id
-    where opportunities.is_won
+    inner join new_business on new_business.opportunity_id = attribution.opportunity_id
+    where new_business.is_won
 ),
 
 marketo_people as (
@@ -333,7 +406,9 @@ quality_events as (
     where person_records.is_invalid_email
 ),
 
-unioned as (
+channel_events as (
+    select * from cost_events
+    union all
     select * from ad_events
     union all
     select * from people_events
@@ -347,12 +422,47 @@ unioned as (
     select * from quality_events
 ),
 
+marketing_events as (
+    select
+        'marketing__' || channel_events.measure as measure,
+        channel_events.event_date,
+        channel_events.channel,
+        channel_events.icp_segment,
+        channel_events.entity_id,
+        channel_events.amount
+    from channel_events
+    inner join channel_roles on channel_roles.channel = channel_events.channel
+    where channel_roles.role = 'marketing'
+        and channel_events.measure in (
+            {%- for measure in marketing_measures %}'{{ measure }}'{{ ', ' if not loop.last }}
+            {%- endfor -%}
+        )
+),
+
+paid_ad_events as (
+    select * replace ('paid_ad__' || measure as measure)
+    from channel_events
+    where measure in ('attributed_revenue', 'attributed_revenue_by_touch')
+        and channel in (select channel from channel_roles where is_paid_ad_channel)
+),
+
+unioned as (
+    select * from channel_events
+    union all by name
+    select * from marketing_events
+    union all by name
+    select * from paid_ad_events
+    union all by name
+    select * from typed_events
+),
+
 final as (
     select
         unioned.measure,
         unioned.event_date,
         unioned.channel,
         unioned.icp_segment,
+        unioned.opportunity_type,
         unioned.entity_id,
         unioned.amount
     from unioned

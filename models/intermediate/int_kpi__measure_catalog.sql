@@ -1,13 +1,21 @@
 -- The base measures the event-based KPIs are built from (int_kpi__events ->
 -- int_kpi__measures): how each aggregates over a period (count = distinct entities, sum of
 -- amount, median of amount) and whether it comes from the ad platforms (ad measures have no
--- icp split, and are NULL, never 0, for channels without an ad-spend source).
+-- icp split, and are NULL, never 0, for channels without an ad-spend source). Opportunity
+-- measures count new business only unless they say otherwise. `marketing__<measure>` is the
+-- same measure over marketing channels only (seed channel_roles), `paid_ad__<measure>` over
+-- paid ad channels only (seed ad_platform_channels). is_cost_measure: a cost, NULL (unknown)
+-- before the first period with any cost.
 {% set models = ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'] %}
-with catalog as (
+with base as (
     select *
     from (
         values
-            ('spend', 'sum', true, 'Ad spend in the reporting currency (spend_reporting).'),
+            ('ad_spend', 'sum', true, 'Ad spend in the reporting currency (spend_reporting).'),
+            ('program_cost', 'sum', false,
+                'Salesforce Campaign.ActualCost spread over the campaign days (no paid ad channel).'),
+            ('other_cost', 'sum', false, 'Seed marketing_costs spread over the month days.'),
+            ('marketing_cost', 'sum', false, 'ad_spend + program_cost + other_cost.'),
             ('impressions', 'sum', true, 'Ad impressions.'),
             ('clicks', 'sum', true, 'Ad clicks.'),
             ('new_leads', 'count', false, 'People reaching lead (lead_at).'),
@@ -24,11 +32,17 @@ with catalog as (
             ('closed_deals', 'count', false, 'Opportunities won or lost, at the close date.'),
             ('revenue_won', 'sum', false, 'Amount of won opportunities, at the close date.'),
             ('sourced_revenue_won', 'sum', false, 'revenue_won of marketing-sourced deals.'),
+            ('sourced_pipeline', 'sum', false, 'pipeline_created of marketing-sourced deals.'),
+            ('sourced_deals_won', 'count', false, 'deals_won that are marketing-sourced.'),
+            ('bookings', 'sum', false, 'Amount of won opportunities of every type.'),
+            ('renewal_revenue', 'sum', false, 'Amount of won renewal opportunities.'),
             ('sales_cycle_days', 'median', false, 'Won deals: close date - creation date.'),
             ('new_customers', 'count', false, 'Accounts whose first won opportunity closes.'),
             ('expansion_revenue', 'sum', false, 'Amount of won expansion opportunities.'),
             ('attributed_revenue', 'sum', false,
                 'Attributed revenue under var kpi_attribution_model, credited channel.'),
+            ('attributed_revenue_by_touch', 'sum', false,
+                'attributed_revenue dated at the credited touch instead of the close date.'),
 {%- for model in models %}
             ('attributed_revenue__{{ model }}', 'sum', false,
                 'Attributed revenue under {{ model }}, credited channel.'),
@@ -52,7 +66,51 @@ with catalog as (
                 'New leads with records in both Marketo and Salesforce.'),
             ('invalid_email_records', 'count', false,
                 'Records whose non-empty email fails the syntax check.')
-    ) as catalog (measure, aggregation, is_ad_measure, description)
+    ) as base (measure, aggregation, is_ad_measure, description)
+),
+
+marketing as (
+    select
+        'marketing__' || measure as measure,
+        aggregation,
+        is_ad_measure,
+        description || ' Marketing channels only.' as description
+    from base
+    where measure in (
+        'ad_spend', 'marketing_cost', 'new_leads', 'mqls', 'opportunities_created',
+        'new_customers', 'attributed_revenue', 'attributed_revenue_by_touch'
+    )
+),
+
+paid_ad as (
+    select
+        'paid_ad__' || measure as measure,
+        aggregation,
+        is_ad_measure,
+        description || ' Paid ad channels only (seed ad_platform_channels).' as description
+    from base
+    where measure in ('attributed_revenue', 'attributed_revenue_by_touch')
+),
+
+unioned as (
+    select * from base
+    union all
+    select * from marketing
+    union all
+    select * from paid_ad
+),
+
+final as (
+    select
+        measure,
+        aggregation,
+        is_ad_measure,
+        measure in (
+            'ad_spend', 'program_cost', 'other_cost', 'marketing_cost', 'marketing__ad_spend',
+            'marketing__marketing_cost'
+        ) as is_cost_measure,
+        description
+    from unioned
 )
 
-select * from catalog
+select * from final

@@ -2,10 +2,12 @@
 -- int_kpi__events bucketed into calendar periods (week = ISO week from Monday, month, quarter;
 -- date_trunc of the event date) and aggregated per int_kpi__measure_catalog (count = distinct
 -- entities, sum, median). Segments: total ('total'), channel (event channel), icp ('icp' /
--- 'non_icp'); events without a channel or icp segment are not split that way.
+-- 'non_icp'), opportunity_type (the type group, bookings only); events without a channel, icp
+-- segment or opportunity type are not split that way.
 -- Channels without an ad-spend source (not in fct_ad_spend_daily nor the seed
--- ad_platform_channels) get a `spend` row with a NULL amount in their first period, so their
--- spend is reported as NULL (unknown), never 0; is_ad_channel says which channels have one.
+-- ad_platform_channels) get an `ad_spend` (and `marketing__ad_spend`) row with a NULL amount in
+-- their first period, so their ad spend is reported as NULL (unknown), never 0; is_ad_channel
+-- says which channels have one.
 with events as (
     select * from {{ ref('int_kpi__events') }}
 ),
@@ -40,6 +42,7 @@ bucketed as (
         cast(date_trunc('quarter', events.event_date) as date) as quarter,
         events.channel,
         events.icp_segment,
+        events.opportunity_type,
         events.entity_id,
         events.amount
     from events
@@ -146,6 +149,27 @@ summed as (
     group by {{ grouping_sets }}
 ),
 
+by_opportunity_type as (
+    select
+        measure,
+        aggregation,
+        {{- grain_labels }}
+        'opportunity_type' as segment_type,
+        opportunity_type as segment_value,
+        case aggregation
+            when 'sum' then cast(sum(amount) as double)
+            when 'median' then cast(median(amount) as double)
+            else cast(count(distinct entity_id) as double)
+        end as amount
+    from bucketed
+    where opportunity_type is not null
+    group by grouping sets (
+        (measure, aggregation, week, opportunity_type),
+        (measure, aggregation, month, opportunity_type),
+        (measure, aggregation, quarter, opportunity_type)
+    )
+),
+
 -- a channel or icp segment needs a value: events without one are only in the totals
 aggregated as (
     select * from counted_once where segment_value is not null
@@ -153,22 +177,30 @@ aggregated as (
     select * from counted_distinct where segment_value is not null
     union all
     select * from summed where segment_value is not null
+    union all
+    select * from by_opportunity_type
 ),
 
 non_ad_channels as (
     select
-        grain,
-        segment_value,
-        min(period_start) as period_start
+        spend_measures.measure,
+        aggregated.grain,
+        aggregated.segment_value,
+        min(aggregated.period_start) as period_start
     from aggregated
-    where segment_type = 'channel'
-        and segment_value not in (select channel from ad_channels where channel is not null)
+    inner join (values ('ad_spend', ''), ('marketing__ad_spend', 'marketing__'))
+        as spend_measures (measure, prefix)
+        on starts_with(aggregated.measure, spend_measures.prefix)
+    where aggregated.segment_type = 'channel'
+        and aggregated.segment_value not in (
+            select channel from ad_channels where channel is not null
+        )
     group by all
 ),
 
 unknown_spend as (
     select
-        'spend' as measure,
+        measure,
         'sum' as aggregation,
         grain,
         period_start,

@@ -2,8 +2,9 @@
 -- their latest state only when closed on or before as_of (a deal closing later is open on
 -- as_of). channel = the opportunity's first_touch channel (fct_attribution, 'unattributed'
 -- without touches); icp_segment = its account's (int_kpi__icp_accounts; no account = unknown);
--- is_influenced = any touch in the lookback window; is_marketing_sourced = a linked person
--- (int_opportunity__people) was acquired through a channel other than 'unattributed'.
+-- is_influenced = any touch in the lookback window; channel_role = the role of its channel
+-- (seed channel_roles, none when not listed); is_marketing_sourced = that channel is a marketing
+-- channel (the same first touch in the lookback window that gives the opportunity its channel).
 with opportunities as (
     select * from {{ ref('fct_opportunity') }}
 ),
@@ -20,12 +21,8 @@ icp_accounts as (
     select * from {{ ref('int_kpi__icp_accounts') }}
 ),
 
-opportunity_people as (
-    select * from {{ ref('int_opportunity__people') }}
-),
-
-acquisition as (
-    select * from {{ ref('int_person__acquisition') }}
+channel_roles as (
+    select channel, channel_role as role, is_paid_ad_channel from {{ ref('dim_channel') }}
 ),
 
 channels as (
@@ -35,13 +32,6 @@ channels as (
         bool_or(touch_id is not null) as is_influenced
     from attribution
     group by opportunity_id
-),
-
-sourced as (
-    select distinct opportunity_people.opportunity_id
-    from opportunity_people
-    inner join acquisition on acquisition.person_id = opportunity_people.person_id
-    where acquisition.acquisition_channel <> 'unattributed'
 ),
 
 final as (
@@ -59,14 +49,16 @@ final as (
             and opportunities.close_date <= as_of.as_of as is_lost,
         opportunities.close_date - opportunities.created_date as cycle_days,
         coalesce(channels.channel, 'unattributed') as channel,
+        coalesce(channel_roles.role, 'none') as channel_role,
         coalesce(icp_accounts.icp_segment, 'unknown') as icp_segment,
         coalesce(channels.is_influenced, false) as is_influenced,
-        sourced.opportunity_id is not null as is_marketing_sourced
+        coalesce(channel_roles.role, 'none') = 'marketing' as is_marketing_sourced
     from opportunities
     cross join as_of
     left join channels on channels.opportunity_id = opportunities.opportunity_id
     left join icp_accounts on icp_accounts.account_id = opportunities.account_id
-    left join sourced on sourced.opportunity_id = opportunities.opportunity_id
+    left join channel_roles
+        on channel_roles.channel = coalesce(channels.channel, 'unattributed')
     where opportunities.created_date <= as_of.as_of
 )
 

@@ -5,9 +5,17 @@
 -- period from the first such period through the as_of period (int_reporting__periods).
 -- Missing counts and sums are 0, medians NULL; ad measures (spend, impressions, clicks) are
 -- NULL for channels without an ad-spend source, so their cost KPIs, roas and romi are NULL,
--- and NULL (not 0) in periods before the first period with any ad data (no source loaded yet).
+-- and NULL (not 0) in periods before the first period with any ad data (no source loaded yet);
+-- cost measures (marketing_cost and its components) are NULL before the first period with any
+-- cost.
 -- A ratio with a 0 or NULL denominator is NULL. KPIs built on ad measures have no icp rows
--- (ad spend is not split by account); expansion_revenue is month and quarter only.
+-- (ad spend is not split by account); expansion_revenue and renewal_revenue are month and
+-- quarter only. Money KPIs count new business only and their marketing ratios (cpl, cac, roas,
+-- romi, ...) marketing channels only (int_kpi__events). The *_by_touch KPIs are is_mature =
+-- false until the period's last day plus var attribution_lookback_days plus the median sales
+-- cycle (won new-business deals closed by as_of) is on or before as_of (their credit can still
+-- grow as deals close); every other KPI here has is_mature NULL.
+{% set by_touch = ['attributed_revenue_by_touch', 'roas_by_touch', 'romi_by_touch'] %}
 -- The *_to_date columns are set on the period before the as_of period only: the same KPI over
 -- its to-date window (int_kpi__to_date_measures), filled by the same rules.
 {% macro filled(alias, values=none) -%}
@@ -16,11 +24,14 @@
         when {{ alias }}_catalog.aggregation = 'median' then null
         when {{ alias }}_catalog.is_ad_measure and spine.segment_type = 'icp' then null
         when {{ alias }}_catalog.is_ad_measure
-            and spine.period_start < coalesce(ad_starts.first_period, date '9999-12-31')
+            and spine.period_start < coalesce(data_starts.first_ad_period, date '9999-12-31')
             then null
         when {{ alias }}_catalog.is_ad_measure
             and spine.segment_type = 'channel'
             and ad_channels.channel is null then null
+        when {{ alias }}_catalog.is_cost_measure
+            and spine.period_start < coalesce(data_starts.first_cost_period, date '9999-12-31')
+            then null
         else 0
     end
 {%- endmacro %}
@@ -59,15 +70,31 @@ periods as (
     select * from {{ ref('int_reporting__periods') }}
 ),
 
+maturity as (
+    select
+        as_of.as_of,
+        cast({{ var('attribution_lookback_days') }} as integer)
+            + coalesce(cast(ceil(median(opportunities.cycle_days)) as integer), 0)
+            as mature_after_days
+    from {{ ref('int_reporting__as_of') }} as as_of
+    left join {{ ref('int_kpi__opportunities') }} as opportunities
+        on opportunities.is_won and opportunities.type_group = 'new_business'
+    group by as_of.as_of
+),
+
 specs as (
     select *
     from (
         values
-            ('spend', 'spend', null, null, false, false, true),
+            ('spend', 'ad_spend', null, null, false, false, true),
+            ('ad_spend', 'ad_spend', null, null, false, false, true),
+            ('program_cost', 'program_cost', null, null, false, false, true),
+            ('other_cost', 'other_cost', null, null, false, false, true),
+            ('marketing_cost', 'marketing_cost', null, null, false, false, true),
             ('impressions', 'impressions', null, null, false, false, true),
             ('clicks', 'clicks', null, null, false, false, true),
             ('ctr', 'clicks', null, 'impressions', true, false, true),
-            ('cpc', 'spend', null, 'clicks', true, false, true),
+            ('cpc', 'ad_spend', null, 'clicks', true, false, true),
             ('new_leads', 'new_leads', null, null, false, true, true),
             ('mqls', 'mqls', null, null, false, true, true),
             ('sqls', 'sqls', null, null, false, true, true),
@@ -75,19 +102,35 @@ specs as (
             ('opportunities_created', 'opportunities_created', null, null, false, true, true),
             ('deals_won', 'deals_won', null, null, false, true, true),
             ('new_customers', 'new_customers', null, null, false, true, true),
-            ('cpl', 'spend', null, 'new_leads', true, false, true),
-            ('cost_per_mql', 'spend', null, 'mqls', true, false, true),
-            ('cost_per_opportunity', 'spend', null, 'opportunities_created', true, false, true),
-            ('cac', 'spend', null, 'new_customers', true, false, true),
+            ('cpl', 'marketing__marketing_cost', null, 'marketing__new_leads', true, false,
+                true),
+            ('cost_per_mql', 'marketing__marketing_cost', null, 'marketing__mqls', true, false,
+                true),
+            ('cost_per_opportunity', 'marketing__marketing_cost', null,
+                'marketing__opportunities_created', true, false, true),
+            ('cac', 'marketing__marketing_cost', null, 'marketing__new_customers', true, false,
+                true),
             ('pipeline_created', 'pipeline_created', null, null, false, true, true),
             ('revenue_won', 'revenue_won', null, null, false, true, true),
-            ('marketing_sourced_revenue_pct', 'sourced_revenue_won', null, 'revenue_won', true,
+            ('marketing_sourced_revenue_share', 'sourced_revenue_won', null, 'revenue_won', true,
                 true, true),
+            ('marketing_sourced_pipeline', 'sourced_pipeline', null, null, false, true, true),
+            ('marketing_sourced_deals', 'sourced_deals_won', null, null, false, true, true),
             ('marketing_influenced_pipeline', 'influenced_pipeline', null, null, false, true,
                 true),
             ('attributed_revenue', 'attributed_revenue', null, null, false, true, true),
-            ('roas', 'attributed_revenue', null, 'spend', true, false, true),
-            ('romi', 'attributed_revenue', 'spend', 'spend', true, false, true),
+            ('roas', 'paid_ad__attributed_revenue', null, 'marketing__ad_spend', true, false,
+                true),
+            ('romi', 'marketing__attributed_revenue', 'marketing__marketing_cost',
+                'marketing__marketing_cost', true, false, true),
+            ('attributed_revenue_by_touch', 'attributed_revenue_by_touch', null, null, false,
+                true, true),
+            ('roas_by_touch', 'paid_ad__attributed_revenue_by_touch', null,
+                'marketing__ad_spend', true, false, true),
+            ('romi_by_touch', 'marketing__attributed_revenue_by_touch',
+                'marketing__marketing_cost', 'marketing__marketing_cost', true, false, true),
+            ('bookings', 'bookings', null, null, false, true, true),
+            ('renewal_revenue', 'renewal_revenue', null, null, false, true, false),
             ('win_rate', 'deals_won', null, 'closed_deals', true, true, true),
             ('avg_deal_size', 'revenue_won', null, 'deals_won', true, true, true),
             ('sales_cycle_days', 'sales_cycle_days', null, null, false, true, true),
@@ -115,12 +158,27 @@ specs as (
     )
 ),
 
-components as (
+-- the measures whose segments give a KPI its rows (total_only: its total rows only)
+direct_components as (
     select kpi, numerator_measure as measure from specs
     union
     select kpi, minus_measure from specs where minus_measure is not null
     union
     select kpi, denominator_measure from specs where denominator_measure is not null
+),
+
+-- a cost KPI has rows wherever any cost has (0 when its own component has none); a marketing or
+-- paid-ad scoped KPI has a total row wherever its unscoped measure has one (NULL when, e.g., no
+-- cost source is loaded), never rows for channels outside its scope
+components as (
+    select kpi, measure, false as total_only from direct_components
+    union
+    select kpi, 'marketing_cost', false from specs
+    where numerator_measure in ('program_cost', 'other_cost')
+    union
+    select kpi, regexp_replace(measure, '^(marketing|paid_ad)__', ''), true
+    from direct_components
+    where regexp_matches(measure, '^(marketing|paid_ad)__')
 ),
 
 segment_starts as (
@@ -135,6 +193,7 @@ segment_starts as (
     inner join measures on measures.measure = components.measure
     where (specs.has_icp_segments or measures.segment_type <> 'icp')
         and (specs.has_weeks or measures.grain <> 'week')
+        and (not components.total_only or measures.segment_type = 'total')
     group by all
 ),
 
@@ -144,11 +203,15 @@ ad_channels as (
     where segment_type = 'channel' and is_ad_channel
 ),
 
-ad_starts as (
-    select grain, min(period_start) as first_period
+-- per grain, the first period with any ad data and with any cost
+data_starts as (
+    select
+        grain,
+        min(period_start) filter (where catalog.is_ad_measure) as first_ad_period,
+        min(period_start) filter (where catalog.is_cost_measure) as first_cost_period
     from measures
     inner join catalog on catalog.measure = measures.measure
-    where catalog.is_ad_measure and measures.amount is not null
+    where measures.amount is not null
     group by grain
 ),
 
@@ -158,6 +221,7 @@ spine as (
         segment_starts.grain,
         periods.period_start,
         periods.to_date_end,
+        periods.period_end,
         segment_starts.segment_type,
         segment_starts.segment_value,
         specs.numerator_measure,
@@ -176,6 +240,7 @@ filled as (
         spine.kpi,
         spine.grain,
         spine.period_start,
+        spine.period_end,
         spine.segment_type,
         spine.segment_value,
         spine.is_ratio,
@@ -189,7 +254,7 @@ filled as (
     from spine
     left join ad_channels
         on spine.segment_type = 'channel' and ad_channels.channel = spine.segment_value
-    left join ad_starts on ad_starts.grain = spine.grain
+    left join data_starts on data_starts.grain = spine.grain
     {{ measure_join('num', 'numerator_measure') }}
     {{ measure_join('minus', 'minus_measure') }}
     {{ measure_join('den', 'denominator_measure') }}
@@ -222,12 +287,18 @@ final as (
             when is_ratio then numerator_value / nullif(denominator_amount, 0)
             else numerator_value
         end as value,
-        cast(null as boolean) as is_mature,
+        case
+            when computed.kpi in (
+                {%- for kpi in by_touch %}'{{ kpi }}'{{ ', ' if not loop.last }}{% endfor -%}
+            )
+                then computed.period_end + maturity.mature_after_days <= maturity.as_of
+        end as is_mature,
         case
             when is_ratio then numerator_value_to_date / nullif(denominator_amount_to_date, 0)
             else numerator_value_to_date
         end as value_to_date
     from computed
+    cross join maturity
 )
 
 select * from final

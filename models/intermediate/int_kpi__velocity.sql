@@ -3,12 +3,13 @@
 -- period's measuring day (int_reporting__periods.measured_on = least(period end, as_of):
 -- created on or before it and not closed on or before it, latest state) and the three rates
 -- are taken over the 365 days ending that day (won / (won + lost) by count, revenue_won /
--- deals_won, median close date - creation date of won deals, all of every type).
+-- deals_won, median close date - creation date of won deals), all of new business only.
 -- numerator = open x win_rate x avg_deal_size, denominator = sales_cycle_days; NULL when any
 -- factor is undefined or the cycle is 0 days. Segments: first_touch channel, account ICP.
 -- Rows from the first period in which the segment has an opportunity created.
 with opportunities as (
     select * from {{ ref('int_kpi__opportunities') }}
+    where type_group = 'new_business'
 ),
 
 periods as (

@@ -16,7 +16,12 @@ final as (
         indicator,
         funnel_stage,
         owner,
-        sources
+        sources,
+        opportunity_types,
+        channel_roles,
+        cost_components,
+        attribution_model,
+        date_basis
     from definitions
 )
 

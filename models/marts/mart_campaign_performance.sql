@@ -1,13 +1,17 @@
 -- Campaign performance per (grain, period, Salesforce campaign) for dashboards, from
--- int_kpi__campaign_events: spend of the ad campaigns linked to it (reporting currency; NULL
--- for a campaign no ad campaign is linked to, 0 in a period without spend for one that is),
--- leads and MQLs acquired through it (first touch), opportunities and pipeline it sourced
--- (first_touch), new customers, revenue attributed to its touches under every model, and
--- cpl, cost_per_mql, cost_per_opportunity, cac, roas and romi (attributed revenue of var
--- kpi_attribution_model). Ratios are NULL on a 0 or NULL denominator. One row per period
--- with any event of the campaign. Campaign names for display only (never joined on).
--- Campaign-level figures are not in mart_kpis (campaign totals are not additive to it:
--- people and deals without a campaign touch are in no campaign).
+-- int_kpi__campaign_events: the campaign's cost (ad spend of the ad campaigns linked to it,
+-- fct_ad_spend_daily crm_campaign_id, and its own ActualCost spread over its days), leads and
+-- MQLs acquired through it (first touch), new-business opportunities and pipeline it sourced
+-- (first_touch), new customers, new-business revenue attributed to its touches under every
+-- model, and cpl, cost_per_mql, cost_per_opportunity, cac (marketing_cost per unit), roas
+-- (attributed revenue / ad spend) and romi ((attributed revenue - marketing_cost) /
+-- marketing_cost) of var kpi_attribution_model. Published types: counts BIGINT, money
+-- DECIMAL(18, 2) in `currency`, ratios DOUBLE. ad_spend is NULL for a campaign no ad campaign
+-- is linked to (unknown) and 0 in a period without spend for one that is; other sums are 0
+-- when empty; ratios are NULL on a 0 or NULL denominator. One row per period with any event
+-- of the campaign. Campaign names for display only (never joined on). Not in mart_kpis
+-- (campaign totals are not additive to it: people and deals without a campaign touch are in no
+-- campaign, other_cost has no campaign).
 {% set models = ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'] %}
 {% set counts = ['new_leads', 'mqls', 'opportunities_created', 'new_customers'] %}
 with events as (
@@ -27,7 +31,7 @@ grains as (
 ),
 
 spend_campaigns as (
-    select distinct campaign_id from events where measure = 'spend'
+    select distinct campaign_id from events where measure = 'ad_spend'
 ),
 
 bucketed as (
@@ -44,7 +48,8 @@ aggregated as (
         grain,
         period_start,
         campaign_id,
-        sum(amount) filter (where measure = 'spend') as spend,
+        sum(amount) filter (where measure = 'ad_spend') as ad_spend,
+        coalesce(sum(amount) filter (where measure = 'program_cost'), 0) as program_cost,
 {%- for count in counts %}
         count(distinct entity_id) filter (where measure = '{{ count }}') as {{ count }},
 {%- endfor %}
@@ -58,19 +63,21 @@ aggregated as (
     group by grain, period_start, campaign_id
 ),
 
-with_spend as (
+with_cost as (
     select
         aggregated.* replace (
             case
                 when spend_campaigns.campaign_id is null then null
-                else coalesce(aggregated.spend, 0)
-            end as spend
+                else coalesce(aggregated.ad_spend, 0)
+            end as ad_spend
         ),
+        coalesce(aggregated.ad_spend, 0) + aggregated.program_cost as marketing_cost,
         case as_of.attribution_model
 {%- for model in models %}
             when '{{ model }}' then aggregated.attributed_revenue_{{ model }}
 {%- endfor %}
-        end as attributed_revenue
+        end as attributed_revenue,
+        as_of.reporting_currency as currency
     from aggregated
     cross join as_of
     left join spend_campaigns on spend_campaigns.campaign_id = aggregated.campaign_id
@@ -78,29 +85,39 @@ with_spend as (
 
 final as (
     select
-        with_spend.grain,
-        with_spend.period_start,
-        with_spend.campaign_id,
+        with_cost.grain,
+        with_cost.period_start,
+        with_cost.campaign_id,
         campaigns.campaign_name,
         campaigns.campaign_type,
-        with_spend.spend,
+        with_cost.currency,
 {%- for count in counts %}
-        with_spend.{{ count }},
+        cast(with_cost.{{ count }} as bigint) as {{ count }},
 {%- endfor %}
-        with_spend.pipeline_created,
-        with_spend.attributed_revenue,
+        cast(with_cost.ad_spend as decimal(18, 2)) as spend,
+        cast(with_cost.ad_spend as decimal(18, 2)) as ad_spend,
+        cast(with_cost.program_cost as decimal(18, 2)) as program_cost,
+        cast(with_cost.marketing_cost as decimal(18, 2)) as marketing_cost,
+        cast(with_cost.pipeline_created as decimal(18, 2)) as pipeline_created,
+        cast(with_cost.attributed_revenue as decimal(18, 2)) as attributed_revenue,
 {%- for model in models %}
-        with_spend.attributed_revenue_{{ model }},
+        cast(with_cost.attributed_revenue_{{ model }} as decimal(18, 2))
+            as attributed_revenue_{{ model }},
 {%- endfor %}
-        with_spend.spend / nullif(with_spend.new_leads, 0) as cpl,
-        with_spend.spend / nullif(with_spend.mqls, 0) as cost_per_mql,
-        with_spend.spend / nullif(with_spend.opportunities_created, 0) as cost_per_opportunity,
-        with_spend.spend / nullif(with_spend.new_customers, 0) as cac,
-        with_spend.attributed_revenue / nullif(with_spend.spend, 0) as roas,
-        (with_spend.attributed_revenue - with_spend.spend) / nullif(with_spend.spend, 0)
-            as romi
-    from with_spend
-    left join campaigns on campaigns.campaign_id = with_spend.campaign_id
+        cast(with_cost.marketing_cost / nullif(with_cost.new_leads, 0) as decimal(18, 2)) as cpl,
+        cast(with_cost.marketing_cost / nullif(with_cost.mqls, 0) as decimal(18, 2))
+            as cost_per_mql,
+        cast(with_cost.marketing_cost / nullif(with_cost.opportunities_created, 0)
+            as decimal(18, 2)) as cost_per_opportunity,
+        cast(with_cost.marketing_cost / nullif(with_cost.new_customers, 0) as decimal(18, 2))
+            as cac,
+        cast(with_cost.attributed_revenue / nullif(with_cost.ad_spend, 0) as double) as roas,
+        cast(
+            (with_cost.attributed_revenue - with_cost.marketing_cost)
+            / nullif(with_cost.marketing_cost, 0) as double
+        ) as romi
+    from with_cost
+    left join campaigns on campaigns.campaign_id = with_cost.campaign_id
 )
 
 select * from final

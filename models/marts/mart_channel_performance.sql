@@ -1,13 +1,25 @@
--- Channel performance per (grain, period, channel) for dashboards: the channel rows of
--- mart_kpis side by side (same values; spend and its ratios NULL for channels without an
--- ad-spend source), plus attributed revenue under every attribution model
--- (int_kpi__measures, credited channel, at the close date; 0 when none).
--- attributed_revenue is the var kpi_attribution_model one, as in mart_kpis.
-{% set kpis = [
-    'spend', 'impressions', 'clicks', 'new_leads', 'mqls', 'sqls', 'opportunities_created',
-    'pipeline_created', 'deals_won', 'revenue_won', 'new_customers', 'attributed_revenue',
-    'cpl', 'cost_per_mql', 'cost_per_opportunity', 'cac', 'roas', 'romi',
+-- Channel performance per (grain, period, channel) for dashboards: the channel rows of mart_kpis
+-- side by side (same values; money rounded to cents), the channel's role (seed channel_roles),
+-- plus attributed revenue under every attribution model (int_kpi__measures, credited channel, at
+-- the close date). Published types: counts BIGINT, money DECIMAL(18, 2) in `currency` (the
+-- reporting currency), ratios DOUBLE. Empty sums and counts are 0; ad_spend (and spend, its
+-- alias), impressions and clicks stay NULL for channels without an ad-spend source (unknown,
+-- not empty); undefined ratios are NULL. The money ratios (cpl ... cac, roas, romi) are NULL on
+-- channels whose role is not marketing: they count marketing channels only.
+{% set counts = [
+    'impressions', 'clicks', 'new_leads', 'mqls', 'sqls', 'opportunities_created', 'deals_won',
+    'new_customers', 'marketing_sourced_deals',
 ] %}
+{% set ad_levels = ['spend', 'ad_spend'] %}
+{% set money = [
+    'program_cost', 'other_cost', 'marketing_cost', 'pipeline_created',
+    'marketing_sourced_pipeline', 'revenue_won', 'attributed_revenue',
+    'attributed_revenue_by_touch',
+] %}
+{% set unit_costs = ['cpl', 'cost_per_mql', 'cost_per_opportunity', 'cac'] %}
+{% set ratios = ['roas', 'romi', 'roas_by_touch', 'romi_by_touch'] %}
+{% set ad_counts = ['impressions', 'clicks'] %}
+{% set kpis = counts + ad_levels + money + unit_costs + ratios %}
 {% set models = ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'] %}
 with kpis as (
     select * from {{ ref('mart_kpis') }}
@@ -20,6 +32,14 @@ with kpis as (
 measures as (
     select * from {{ ref('int_kpi__measures') }}
     where segment_type = 'channel' and measure like 'attributed_revenue__%'
+),
+
+channel_roles as (
+    select channel, channel_role as role, is_paid_ad_channel from {{ ref('dim_channel') }}
+),
+
+as_of as (
+    select * from {{ ref('int_reporting__as_of') }}
 ),
 
 pivoted as (
@@ -49,12 +69,37 @@ attributed as (
 
 final as (
     select
-        pivoted.*,
+        pivoted.grain,
+        pivoted.period_start,
+        pivoted.channel,
+        coalesce(channel_roles.role, 'none') as channel_role,
+        as_of.reporting_currency as currency,
+{%- for kpi in counts %}
+{%- if kpi in ad_counts %}
+        cast(pivoted.{{ kpi }} as bigint) as {{ kpi }},
+{%- else %}
+        cast(coalesce(pivoted.{{ kpi }}, 0) as bigint) as {{ kpi }},
+{%- endif %}
+{%- endfor %}
+{%- for kpi in ad_levels %}
+        cast(pivoted.{{ kpi }} as decimal(18, 2)) as {{ kpi }},
+{%- endfor %}
+{%- for kpi in money %}
+        cast(coalesce(pivoted.{{ kpi }}, 0) as decimal(18, 2)) as {{ kpi }},
+{%- endfor %}
 {%- for model in models %}
-        coalesce(attributed.attributed_revenue_{{ model }}, 0)
-            as attributed_revenue_{{ model }}{{ ',' if not loop.last }}
+        cast(coalesce(attributed.attributed_revenue_{{ model }}, 0) as decimal(18, 2))
+            as attributed_revenue_{{ model }},
+{%- endfor %}
+{%- for kpi in unit_costs %}
+        cast(pivoted.{{ kpi }} as decimal(18, 2)) as {{ kpi }},
+{%- endfor %}
+{%- for kpi in ratios %}
+        cast(pivoted.{{ kpi }} as double) as {{ kpi }}{{ ',' if not loop.last }}
 {%- endfor %}
     from pivoted
+    cross join as_of
+    left join channel_roles on channel_roles.channel = pivoted.channel
     left join attributed
         on attributed.grain = pivoted.grain
         and attributed.period_start = pivoted.period_start

@@ -152,10 +152,38 @@ def deliveries(world: World, rates: Rates) -> tuple[list[Delivery], int]:
     return out, restated
 
 
+# How each paid campaign (catalogue row) is named on its ad platform, the ways teams do:
+# a Salesforce campaign id (18 or 15 characters), a Marketo program id (`mkto-1007`,
+# `program-1011`), the CRM campaign's name (= its utm_campaign), or a name nothing links.
+AD_NAMES = {
+    0: "{name} | {sf18}",
+    1: "{name}",
+    2: "{sf15} - Competitor US",
+    3: "{upper}",
+    4: "{name}",
+    5: "Bing Generic UK 2024",
+    6: "mkto-{program} Retargeting EU",
+    7: "Lookalike EU - new creative",
+    8: "{name}",
+    9: "ABM Enterprise UK [{sf18}]",
+    10: "program-{program} Lead Gen UK",
+    11: "{name}",
+}
+
+
+def ad_campaign_name(world: World, c: int) -> str:
+    """The name the ad platform shows for paid campaign `c` (AD_NAMES)."""
+    k = world.catalogue
+    name, sf_id = str(k.name[c]), str(k.sf_id[c])
+    return AD_NAMES.get(c, "{name}").format(
+        name=name, upper=name.upper(), sf18=sf_id, sf15=sf_id[:15], program=int(k.program_id[c])
+    )
+
+
 def _ctx(world: World, r: dict[str, object]) -> tuple[int, str, date]:
     c = int(r["campaign"])  # type: ignore[call-overload]
     day = world.spec.start_date + timedelta(days=int(r["day"]))  # type: ignore[call-overload]
-    return c, str(world.catalogue.name[c]), day
+    return c, ad_campaign_name(world, c), day
 
 
 def _google(world: World, rates: Rates, records: list[dict[str, object]], day: date) -> Delivery:

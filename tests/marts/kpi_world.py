@@ -50,7 +50,7 @@ __all__ = ["KPI_MODELS", "WORLD", "sfid"]
 
 KPI_MODELS = (
     "+mart_kpis+ +mart_campaign_performance +mart_data_quality +mart_opportunity_attribution "
-    "+kpi_definitions"
+    "+kpi_definitions +mart_ad_spend_links"
 )
 
 A1, A2, A3 = sfid("001", 1), sfid("001", 2), sfid("001", 3)

@@ -63,7 +63,7 @@ def test_every_defined_kpi_has_rows_but_bounces_and_sales_generated_sqls_none_he
 ) -> None:
     defined = {r[0] for r in con.execute("select kpi from marts.kpi_definitions").fetchall()}
     present = {r[0] for r in con.execute("select distinct kpi from marts.mart_kpis").fetchall()}
-    assert len(defined) == 55
+    assert len(defined) == 66  # 45 + issue 19's 11 money KPIs + issue 20's 10
     # this world sends no email (deliveries only) and every SQL was an MQL first
     assert present == defined - {"email_bounce_rate", "sales_generated_sqls"}
 
@@ -140,7 +140,9 @@ def test_channel_without_ad_source_has_null_spend(con: duckdb.DuckDBPyConnection
     assert value(con, "cpl", "2023-01-01") is None
 
 
-def test_volume_kpis(con: duckdb.DuckDBPyConnection) -> None:
+def test_volume_kpis_count_new_business_opportunities_only(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     # 2024-05: P4 lead, mql, sql; O5, O6, O8 created; O8 won; A3 first won (new customer)
     assert value(con, "new_leads", "2024-05-01") == 1
     assert value(con, "mqls", "2024-05-01") == 1
@@ -150,9 +152,8 @@ def test_volume_kpis(con: duckdb.DuckDBPyConnection) -> None:
     assert value(con, "new_customers", "2024-05-01") == 1
     # 2023-01 by channel: P1 and A1 (first won O1) are paid_search
     assert value(con, "new_customers", "2023-01-01", segment=("channel", "paid_search")) == 1
-    # O3 (expansion, no touch in the window) counts under unattributed in 2023-06
-    unattributed = ("channel", "unattributed")
-    assert value(con, "opportunities_created", "2023-06-01", segment=unattributed) == 1
+    # O3 (expansion, 2023-06) is not an acquisition: no opportunity created that month
+    assert value(con, "opportunities_created", "2023-06-01") == 0
 
 
 def test_cost_kpis(con: duckdb.DuckDBPyConnection) -> None:
@@ -167,17 +168,20 @@ def test_cost_kpis(con: duckdb.DuckDBPyConnection) -> None:
     assert value(con, "cac", "2024-05-01", segment=search) == 120
 
 
-def test_revenue_kpis(con: duckdb.DuckDBPyConnection) -> None:
+def test_revenue_kpis_count_new_business_and_sourced_by_the_opportunity_channel(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
     # May: created O5 5000 + O6 2000 + O8 3000, all with P4's touch in the window
     assert value(con, "pipeline_created", "2024-05-01") == 10000
     assert value(con, "marketing_influenced_pipeline", "2024-05-01") == 10000
-    # 2023-12: O4 (renewal, no touch in the window) is pipeline but not influenced
-    assert value(con, "pipeline_created", "2023-12-01") == 1800
+    # 2023-12: O4 (renewal) is not new-business pipeline
+    assert value(con, "pipeline_created", "2023-12-01") == 0
     assert value(con, "marketing_influenced_pipeline", "2023-12-01") == 0
-    # March 2023: O2 600 (P2 acquired via paid_social) + O7 200 (nobody) -> 600 / 800
-    assert value(con, "revenue_won", "2023-03-01") == 800
-    sourced = kpi(con, "marketing_sourced_revenue_pct", "2023-03-01")
-    assert (sourced["numerator"], sourced["denominator"], sourced["value"]) == (600, 800, 0.75)
+    # March 2023: O2 600 (first touch in its window: P2's paid_social visit, a marketing
+    # channel) is sourced; O7 200 (expansion) is not new-business revenue -> 600 / 600
+    assert value(con, "revenue_won", "2023-03-01") == 600
+    sourced = kpi(con, "marketing_sourced_revenue_share", "2023-03-01")
+    assert (sourced["numerator"], sourced["denominator"], sourced["value"]) == (600, 600, 1)
 
 
 def test_attributed_revenue_roas_romi(con: duckdb.DuckDBPyConnection) -> None:
@@ -193,25 +197,25 @@ def test_attributed_revenue_roas_romi(con: duckdb.DuckDBPyConnection) -> None:
     assert value(con, "attributed_revenue", "2023-01-01", segment=search) == 1200
 
 
-def test_sales_kpis(con: duckdb.DuckDBPyConnection) -> None:
+def test_sales_kpis_count_new_business_only(con: duckdb.DuckDBPyConnection) -> None:
     # May: O8 won, O6 lost -> 1 / 2 (count-based); avg deal 3000; cycle 05-31 - 05-10 = 21
     win = kpi(con, "win_rate", "2024-05-01")
     assert (win["numerator"], win["denominator"], win["value"]) == (1, 2, 0.5)
     assert value(con, "avg_deal_size", "2024-05-01") == 3000
     assert value(con, "sales_cycle_days", "2024-05-01") == 21
-    # March 2023: O2 8 days, O7 3 days -> median 5.5; avg deal 800 / 2
-    assert value(con, "sales_cycle_days", "2023-03-01") == 5.5
-    assert value(con, "avg_deal_size", "2023-03-01") == 400
+    # March 2023: O2 8 days (O7, an expansion, is left out); avg deal 600 / 1
+    assert value(con, "sales_cycle_days", "2023-03-01") == 8
+    assert value(con, "avg_deal_size", "2023-03-01") == 600
 
 
-def test_pipeline_velocity(con: duckdb.DuckDBPyConnection) -> None:
+def test_pipeline_velocity_of_new_business(con: duckdb.DuckDBPyConnection) -> None:
     # measured 2024-05-31: open = O5 only (O6, O8 closed by then); 365 days from 2023-06-03:
-    # won O3 300, O4 1800, O8 3000, lost O6 -> win rate 3/4, avg deal 1700, cycles 4, 26, 21
-    # -> median 21; 1 x 0.75 x 1700 / 21
+    # new business won O8 3000, lost O6 (expansion O3 and renewal O4 left out) -> win rate
+    # 1/2, avg deal 3000, cycle 21; 1 x 0.5 x 3000 / 21
     velocity = kpi(con, "pipeline_velocity", "2024-05-01")
-    assert velocity["numerator"] == pytest.approx(1275)
+    assert velocity["numerator"] == pytest.approx(1500)
     assert velocity["denominator"] == 21
-    assert velocity["value"] == pytest.approx(1275 / 21)
+    assert velocity["value"] == pytest.approx(1500 / 21)
 
 
 def test_cohort_rates_and_days(con: duckdb.DuckDBPyConnection) -> None:

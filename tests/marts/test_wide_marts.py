@@ -106,7 +106,7 @@ def test_revenue_and_retention_agree_with_mart_kpis(con: duckdb.DuckDBPyConnecti
         for k in [
             "opportunities_created", "pipeline_created", "marketing_influenced_pipeline",
             "deals_won", "revenue_won", "attributed_revenue", "new_customers",
-            "sales_cycle_days", "expansion_revenue", "marketing_sourced_revenue_pct",
+            "sales_cycle_days", "expansion_revenue", "marketing_sourced_revenue_share",
             "win_rate", "avg_deal_size", "pipeline_velocity",
         ]
     }  # fmt: skip
@@ -122,7 +122,7 @@ def test_revenue_and_retention_agree_with_mart_kpis(con: duckdb.DuckDBPyConnecti
     assert disagreements(con, "mart_retention", keys, retention) == []
 
 
-def test_opportunity_attribution_sums_to_attributed_revenue(
+def test_opportunity_attribution_of_new_business_sums_to_attributed_revenue(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     # per (month, credited channel), the kpi model's revenue_amount is mart_kpis' value
@@ -132,7 +132,7 @@ def test_opportunity_attribution_sums_to_attributed_revenue(
             select date_trunc('month', revenue_date)::date as period_start, channel,
                 sum(revenue_amount) as revenue
             from marts.mart_opportunity_attribution
-            where is_kpi_model and revenue_date is not null
+            where is_kpi_model and revenue_date is not null and type_group = 'new_business'
             group by all
         )
         select * from detail
