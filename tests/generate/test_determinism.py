@@ -6,8 +6,6 @@ import hashlib
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from pipeline.generate import generate_world
 
 
@@ -32,11 +30,6 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path: Path
     assert "salesforce/Lead/Lead_2026-03-31.csv" in digest_c
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 19 renamed the generated ad campaigns; the lead regenerates seeds/landing "
-    "after merging (then remove this mark)",
-)
 def test_committed_seed_world_is_what_the_generator_writes(tmp_path: Path) -> None:
     """seeds/landing is `mops generate --out seeds/landing --people 600 --days 60 --seed 7`."""
     seeds = Path(__file__).resolve().parents[2] / "seeds" / "landing"

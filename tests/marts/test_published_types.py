@@ -58,13 +58,7 @@ EMPTY_SUMS_MAY_BE_NULL = {
     # the unattributed credit of an opportunity without a touch has no touch position
     ("mart_opportunity_attribution", "touch_position"),
 }
-MONEY_BRANCH = pytest.mark.xfail(strict=True, reason="money branch")
-TABLES = [
-    pytest.param(name, marks=MONEY_BRANCH)
-    if name in ("mart_channel_performance", "mart_campaign_performance")
-    else name
-    for name in published_names()
-]
+TABLES = published_names()
 
 
 def expected_type(table: str, column: str, units: dict[str, str]) -> str | None:

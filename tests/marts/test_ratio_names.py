@@ -23,9 +23,6 @@ MIXED_UNITS = {
     "value", "numerator", "denominator", "previous_value", "change_abs",
     "value_to_date_previous", "same_period_last_year_value",
 }  # fmt: skip
-MONEY_BRANCH = pytest.mark.xfail(
-    strict=True, reason="money branch renames marketing_sourced_revenue_pct"
-)
 TABLES = published_names()
 
 
@@ -34,17 +31,7 @@ def _kpi_rows() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-RENAMED_ON_OTHER_BRANCHES = {
-    "marketing_sourced_revenue_pct": "money branch",
-    "icp_lead_pct": "kpiread branch",
-    "mql_to_sql_sla_pct": "kpiread branch",
-}
-KPIS = [
-    pytest.param(row, marks=pytest.mark.xfail(strict=True, reason=reason), id=row["kpi"])
-    if (reason := RENAMED_ON_OTHER_BRANCHES.get(row["kpi"]))
-    else pytest.param(row, id=row["kpi"])
-    for row in _kpi_rows()
-]
+KPIS = [pytest.param(row, id=row["kpi"]) for row in _kpi_rows()]
 
 
 def numeric_columns(marts: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -79,7 +66,7 @@ def test_no_kpi_named_pct_holds_a_fraction(row: dict[str, str]) -> None:
 
 @pytest.mark.parametrize(
     "table",
-    [pytest.param(t, marks=MONEY_BRANCH) if t == "mart_revenue" else t for t in TABLES],
+    TABLES,
 )
 def test_every_pct_column_is_declared_a_percentage(
     marts: duckdb.DuckDBPyConnection, table: str
