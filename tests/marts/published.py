@@ -8,7 +8,6 @@ from pathlib import Path
 
 import duckdb
 
-from pipeline.defs.publish import published_models
 from pipeline.engine import load_project
 from pipeline.publish import publish
 from pipeline.settings import Settings
@@ -19,7 +18,7 @@ NUMERIC = ("BIGINT", "INTEGER", "HUGEINT", "SMALLINT", "TINYINT", "DOUBLE", "FLO
 
 def published_names() -> list[str]:
     """The models the project publishes (tagged `publish`), sorted."""
-    return sorted(published_models(load_project(Settings.from_env().models_dir)))
+    return sorted(load_project(Settings.from_env().models_dir).published)
 
 
 def publish_world(warehouse: Path, root: Path) -> Path:

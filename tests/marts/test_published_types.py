@@ -27,6 +27,7 @@ NAMED = {
             "touch_count", "days_elapsed", "days_in_period", "leads", "leads_reached_mql",
             "mqls_reached_sql", "sqls_reached_opportunity", "new_business_opportunities",
             "new_business_won", "starting_accounts", "churned_accounts", "deals_closed",
+            "redelivered_rows", "reactivations", "ad_campaigns", "unlinked_ad_campaigns",
         ],
         COUNT,
     ),
@@ -34,7 +35,7 @@ NAMED = {
         [
             "amount_reporting", "pipeline_amount", "revenue_amount", "starting_arr",
             "starting_accounts_ending_arr", "retained_arr", "marketing_sourced_revenue",
-            "velocity_open_value",
+            "velocity_open_value", "linked_spend", "unlinked_spend",
         ],
         MONEY,
     ),
@@ -48,10 +49,17 @@ KPI_LONG = {
 EMPTY_SUMS_MAY_BE_NULL = {
     # a KPI the mart pivots has no weekly rows (expansion_revenue is month and quarter only)
     ("mart_revenue", "expansion_revenue"),
+    ("mart_revenue", "renewal_revenue"),
+    # ad measures are unknown (NULL), not 0, for channels and campaigns without an ad source
+    *[
+        (table, column)
+        for table in ("mart_channel_performance", "mart_campaign_performance")
+        for column in ("spend", "ad_spend", "impressions", "clicks")
+    ],
     # a product of ratios (open x win rate x deal size), undefined when they are
     ("mart_revenue", "velocity_open_value"),
     # measured for some objects only (NULL documented as "not measured" for the others)
-    ("mart_data_quality", "duplicate_rows"),
+    ("mart_data_quality", "redelivered_rows"),
     ("mart_data_quality", "rows_without_created_date"),
     ("mart_data_quality", "rows_without_any_date"),
     ("mart_data_quality", "rows_without_account"),

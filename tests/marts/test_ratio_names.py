@@ -98,7 +98,7 @@ def test_fraction_columns_are_named_rate_or_share(
 ) -> None:
     misnamed = []
     for column in numeric_columns(marts, table):
-        if column in ACRONYMS or column.endswith(("_days", "_rate", "_share")):
+        if column.split("_")[0] in ACRONYMS or column.endswith(("_days", "_rate", "_share")):
             continue
         if table == "mart_kpis" and column in MIXED_UNITS:
             continue
