@@ -25,16 +25,32 @@ _LOAD_LOG_SOURCE = _LOADER_SOURCE.with_name("load_log.py")
 
 
 def _column_schema(obj: SourceObject) -> dg.TableSchema:
-    columns = [dg.TableColumn(c.name, SQL_TYPES[c.type]) for c in obj.columns]
+    columns = [
+        dg.TableColumn(c.name, _spelled(SQL_TYPES[c.type]), c.description) for c in obj.columns
+    ]
     if obj.unpivot:
         key, value, kind = obj.unpivot
-        columns += [dg.TableColumn(key, "varchar"), dg.TableColumn(value, SQL_TYPES[kind])]
+        columns += [
+            dg.TableColumn(key, "VARCHAR", "the wide file's column header (e.g. the currency)"),
+            dg.TableColumn(value, _spelled(SQL_TYPES[kind]), "the value under that header"),
+        ]
     columns += [
-        dg.TableColumn("_file", "varchar", description="landing file, relative to the landing dir"),
-        dg.TableColumn("_line", "bigint", description="line of the record in that file"),
-        dg.TableColumn("_load_id", "varchar", description="meta.load_log.load_id"),
+        dg.TableColumn("_file", "VARCHAR", description="landing file, relative to the landing dir"),
+        dg.TableColumn("_line", "BIGINT", description="line of the record in that file"),
+        dg.TableColumn("_load_id", "VARCHAR", description="meta.load_log.load_id"),
     ]
+    if not obj.unpivot:
+        columns.append(
+            dg.TableColumn(
+                "_extra", "JSON", description="columns the contract does not know, as JSON"
+            )
+        )
     return dg.TableSchema(columns=columns)
+
+
+def _spelled(sql_type: str) -> str:
+    """Types as DuckDB reports them (DECIMAL(18,6)), the spelling the model assets show too."""
+    return sql_type.upper().replace(", ", ",")
 
 
 def _ingest_asset(obj: SourceObject) -> dg.AssetsDefinition:

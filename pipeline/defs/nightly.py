@@ -25,6 +25,19 @@ NIGHTLY_CRON = "0 2 * * *"
 TIMEZONE_ENV = "MOPS_SCHEDULE_TIMEZONE"
 EVERYTHING = dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks()
 
+
+def _job_metadata(cli: str) -> dict[str, str]:
+    """What a reader of the job's page needs: how to start it outside the UI, what it reads and
+    writes, and where it is documented."""
+    return {
+        "command line": cli,
+        "reads": "MOPS_LANDING_DIR (default seeds/landing)",
+        "builds": "MOPS_WAREHOUSE (default data/warehouse.duckdb), under its build lock",
+        "publishes": "MOPS_MARTS (default data/marts.duckdb) when every blocking check passes",
+        "documentation": "docs/operations.md",
+    }
+
+
 nightly_job = dg.define_asset_job(
     name=NIGHTLY_JOB,
     selection=EVERYTHING,
@@ -32,6 +45,7 @@ nightly_job = dg.define_asset_job(
     "only where data changed), run the checks, publish. One process: DuckDB allows one writer.",
     executor_def=dg.in_process_executor,
     tags={"mops/run": "nightly"},
+    metadata=_job_metadata("mops build"),
 )
 
 full_refresh_job = dg.define_asset_job(
@@ -42,6 +56,7 @@ full_refresh_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
     config=dg.RunConfig(ops={ASSET_NAME: ModelsConfig(full_refresh=True)}),
     tags={"mops/run": "full_refresh"},
+    metadata=_job_metadata("mops build --full-refresh"),
 )
 
 

@@ -20,6 +20,18 @@ from typing import Literal
 
 LogicalType = Literal["text", "id", "bool", "int", "decimal", "double", "date", "timestamp", "json"]
 
+TYPE_MEANINGS: dict[LogicalType, str] = {
+    "text": "text as exported (blank = NULL)",
+    "id": "record id (15-character Salesforce ids widened to 18)",
+    "bool": "true/false in any spelling the loading rules accept",
+    "int": "whole number",
+    "decimal": "exact decimal (currency symbols, thousands, accounting signs read; never rounded)",
+    "double": "number",
+    "date": "calendar date, never shifted by a time zone",
+    "timestamp": "timestamp in UTC",
+    "json": "JSON value",
+}
+
 
 @dataclass(frozen=True)
 class Column:
@@ -27,6 +39,14 @@ class Column:
     type: LogicalType = "text"
     required: bool = False
     aliases: tuple[str, ...] = ()
+
+    @property
+    def description(self) -> str:
+        """What the contract says of the column, for catalogues (the Dagster UI)."""
+        text = f"{TYPE_MEANINGS[self.type]}; read from the header whose snake_case is {self.name}"
+        if self.aliases:
+            text += f" (also {', '.join(self.aliases)})"
+        return text + ("; required: a row without it is quarantined" if self.required else "")
 
 
 @dataclass(frozen=True)
