@@ -7,7 +7,7 @@ RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 PORT ?= 3000
 
-.PHONY: setup demo test test-busy lint dev bench
+.PHONY: setup demo test test-busy lint dev bench sample
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test-busy:
 
 bench: $(DEV)
 	$(BIN)/mops bench --scale $(or $(SCALE),medium) --enforce
+
+# Rewrite seeds/landing/ from the generator (pipeline/generate/sample.py holds its parameters).
+sample: $(RUNTIME)
+	$(BIN)/python -m pipeline.generate.sample
 
 # The Dagster UI and daemon on http://127.0.0.1:$(PORT) (DAGSTER_HOME=dagster_home/).
 dev: $(RUNTIME)

@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from pipeline.generate import vocab
-from pipeline.generate.campaigns import AD_ACCOUNTS, UTM
+from pipeline.generate.campaigns import AD_ACCOUNTS, SOURCE_UTM, UTM
 from pipeline.generate.marketo import STATUSES
 from pipeline.generate.spec import DAY, HOUR, I64, MK_TS, NEVER, WorldSpec, fmt_time
 from pipeline.generate.world import World
@@ -82,13 +82,14 @@ def build_events(world: World) -> Events:
     parts.append(_events(mk, p.mql_t, 13, SCORING_CAMPAIGN, 1, 0))
     parts.append(_events(mk, p.sql_t, 13, SCORING_CAMPAIGN, 2, np.where(p.mql_t < NEVER, 1, 0)))
     parts.append(_events(mk, p.recycle_t, 13, SCORING_CAMPAIGN, 3, 1))
-    # acquisition: a visit (utm of the paid campaign, if any) and a form fill
+    # acquisition: a visit and a form fill, tagged with the paid campaign's or the lead source's utm
     inbound = new & (p.lead_source != "List Import")
+    acquisition_utm = _acquisition_utm(world)
     form = rng.integers(0, len(vocab.FORMS), p.n)
     page = rng.integers(0, len(vocab.PAGES), p.n)
     parts.append(
         _events(
-            mk[inbound], p.created[inbound] - 40, 1, -1, page[inbound], p.paid_campaign[inbound]
+            mk[inbound], p.created[inbound] - 40, 1, -1, page[inbound], acquisition_utm[inbound]
         )
     )
     parts.append(
@@ -99,7 +100,7 @@ def build_events(world: World) -> Events:
             -1,
             form[inbound],
             page[inbound],
-            p.paid_campaign[inbound],
+            acquisition_utm[inbound],
         )
     )
     # later visits, a few with the utm of a retargeting campaign
@@ -141,6 +142,33 @@ def build_events(world: World) -> Events:
     keep = (events.t >= spec.t_start) & (events.t < spec.t_end)
     events = events.take(np.flatnonzero(keep))
     return events.take(np.lexsort((events.type, events.lead, events.t)).astype(np.int64))
+
+
+def _acquisition_utm(world: World) -> I64:
+    """Per person, an index into `_utm_queries`: the paid campaign, else the lead source's tags
+    (after the catalogue and the empty query), else -1 (untagged)."""
+    p, n = world.people, world.catalogue.n
+    sources = list(SOURCE_UTM)
+    by_source = np.array(
+        [n + 1 + sources.index(s) if s in SOURCE_UTM else -1 for s in p.lead_source]
+    )
+    out: I64 = np.where(p.paid_campaign >= 0, p.paid_campaign, by_source).astype(np.int64)
+    return out
+
+
+def _utm_queries(world: World) -> pl.Series:
+    """Query strings by index: one per catalogue campaign (paid ones tagged), the empty query at
+    index `catalogue.n` (also used for -1), then the lead sources' tags."""
+    k = world.catalogue
+    platform = [AD_ACCOUNTS[a].platform if a >= 0 else "" for a in k.ad_account]
+    return pl.Series(
+        [
+            f"utm_source={UTM[pf][0]}&utm_medium={UTM[pf][1]}&utm_campaign={name}" if pf else ""
+            for pf, name in zip(platform, k.name, strict=True)
+        ]
+        + [""]
+        + list(SOURCE_UTM.values())
+    )
 
 
 def _emails(spec: WorldSpec, world: World, rng: np.random.Generator) -> Events:
@@ -219,16 +247,9 @@ def chunks(events: Events, spec: WorldSpec) -> Iterator[Events]:
 def format_events(world: World, ev: Events, guid_offset: int) -> pl.DataFrame:
     """The bulk extract's columns; `attributes` is a JSON object (quoted by the CSV writer)."""
     k = world.catalogue
-    platform = [AD_ACCOUNTS[a].platform if a >= 0 else "" for a in k.ad_account]
     camp_name = pl.Series(k.name.astype(str))
     slug = camp_name.str.to_lowercase().str.replace_all(r"[^a-z0-9]+", "-")
-    utm_q = pl.Series(
-        [
-            f"utm_source={UTM[pf][0]}&utm_medium={UTM[pf][1]}&utm_campaign={name}" if pf else ""
-            for pf, name in zip(platform, k.name, strict=True)
-        ]
-        + [""]
-    )
+    utm_q = _utm_queries(world)
     pages = pl.Series(vocab.PAGES)
     df = pl.DataFrame(
         {

@@ -54,6 +54,18 @@ UTM = {
     "linkedin_ads": ("linkedin", "paid_social"),
 }
 
+# The query string on the landing visit and form fill of an inbound, non-paid lead, by its lead
+# source: the UTMs a B2B team tags its links with (mapped to channels by seeds/utm_channel_rules).
+# "Web" leads arrive untagged (direct).
+SOURCE_UTM = {
+    "Organic Search": "utm_source=google&utm_medium=organic",
+    "Referral": "utm_source=customer-referral&utm_medium=referral",
+    "Partner": "utm_source=partner-portal&utm_medium=partner&utm_campaign=partner-co-marketing",
+    "Webinar": "utm_source=mopsdemo&utm_medium=webinar&utm_campaign=webinar-registration",
+    "Event": "utm_source=mopsdemo&utm_medium=event&utm_campaign=event-registration",
+    "Email": "utm_source=industry-newsletter&utm_medium=email&utm_campaign=sponsored-issue",
+}
+
 # type -> (offset days in month, duration days, member status, responded status, response p,
 #          Marketo program type, channel or "" when not synced to a program)
 KINDS = {

@@ -46,6 +46,11 @@ def build_members(spec: WorldSpec, people: People, catalogue: Catalogue) -> Memb
     person = np.r_[person, paid]
     campaign = np.r_[campaign, people.paid_campaign[paid]]
     t = np.r_[t, people.created[paid] + 1000]  # added by the sync, after the lead exists
+
+    imported, syndication = _syndicated(spec, people, catalogue)
+    person = np.r_[person, imported]
+    campaign = np.r_[campaign, syndication]
+    t = np.r_[t, people.created[imported] - 60]  # the vendor's delivery, then the list import
     keep = t < spec.t_end
     person, campaign, t = person[keep], campaign[keep], t[keep]
 
@@ -76,3 +81,16 @@ def build_members(spec: WorldSpec, people: People, catalogue: Catalogue) -> Memb
         as_lead=as_lead,
         in_sf=in_sf,
     )
+
+
+def _syndicated(spec: WorldSpec, people: People, catalogue: Catalogue) -> tuple[I64, I64]:
+    """List-imported leads of the window and the content-syndication campaign that delivered
+    each: the latest one started at or before the lead's creation."""
+    imported = np.flatnonzero(
+        (people.lead_source == "List Import") & (people.created >= spec.t_start)
+    )
+    campaigns = catalogue.where(catalogue.kind == "Content Syndication")
+    campaigns = campaigns[np.argsort(catalogue.start[campaigns], kind="stable")]
+    pos = np.searchsorted(catalogue.start[campaigns], people.created[imported], side="right") - 1
+    found = pos >= 0
+    return imported[found].astype(np.int64), campaigns[pos[found]].astype(np.int64)

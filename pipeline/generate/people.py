@@ -31,7 +31,16 @@ P_RECYCLE = 0.30  # MQLs that do not become SQL and get recycled
 P_PAID = 0.35  # lead-origin people acquired through a paid click
 P_SYNC = 0.85  # leads synced to Salesforce even when never qualified
 
-LEAD_SOURCES = ("Web", "Organic Search", "Webinar", "Event", "List Import", "Partner", "Referral")
+LEAD_SOURCES = (
+    "Web",
+    "Organic Search",
+    "Webinar",
+    "Event",
+    "List Import",
+    "Partner",
+    "Referral",
+    "Email",
+)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.generate import generate_world
+from pipeline.generate.sample import SAMPLE, SAMPLE_DIR
 
 
 def _digest(root: Path) -> dict[str, str]:
@@ -31,10 +32,9 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(tmp_path: Path
 
 
 def test_committed_seed_world_is_what_the_generator_writes(tmp_path: Path) -> None:
-    """seeds/landing is `mops generate --out seeds/landing --people 600 --days 60 --seed 7`."""
-    seeds = Path(__file__).resolve().parents[2] / "seeds" / "landing"
-    generate_world(tmp_path, people=600, days=60, seed=7)
-    assert _digest(seeds) == _digest(tmp_path)
+    """seeds/landing is `make sample`: the generator with the parameters in SAMPLE."""
+    generate_world(tmp_path, **SAMPLE)
+    assert _digest(SAMPLE_DIR) == _digest(tmp_path)
 
 
 def test_activity_rate_scales_emails_and_visits_but_not_the_people(tmp_path: Path) -> None:
