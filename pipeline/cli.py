@@ -156,6 +156,8 @@ def _print_summary(console: Console, outcome: BuildOutcome, settings: Settings) 
         console.print(f"marts:     {settings.marts}  (published; Parquet in marts_parquet/)")
     else:
         console.print(f"marts:     not published this run; {settings.marts} is unchanged")
+    for report in outcome.reports:
+        console.print(f"report:    {report}", markup=False)
     console.print(f"query:     {QUERY_HINT.format(marts=settings.marts)}", markup=False)
     console.print(f"dagster:   run {outcome.run_id} of the job in `make dev`", markup=False)
 
@@ -410,3 +412,42 @@ def rollback(
     except MopsError as error:
         raise _fail(error) from error
     typer.echo(f"published: {target} (run {now}); previous generation: run {previous}")
+
+
+@app.command("report")
+def report_cmd(
+    grain: Annotated[str, typer.Option(help="week, month or quarter.")] = "month",
+    period: Annotated[
+        str | None,
+        typer.Option(help="2026-10, 2026-Q4, 2026-W43 or a date in it (default: latest complete)."),
+    ] = None,
+    marts: Annotated[
+        Path | None, typer.Option(help="Published marts file (default: $MOPS_MARTS).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Reports folder (default: $MOPS_REPORTS_DIR).")
+    ] = None,
+    pdf: Annotated[
+        bool | None,
+        typer.Option(
+            help="Also print a PDF when Chromium is installed (default: MOPS_REPORT_PDF)."
+        ),
+    ] = None,
+) -> None:
+    """Write the performance report of a period: <reports dir>/<grain>/<period>.html (+ .pdf)."""
+    from pipeline.report import build_report
+
+    try:
+        settings = Settings.from_env()
+        pdf = settings.report_pdf if pdf is None else pdf
+        result = build_report(
+            marts or settings.marts, out or settings.reports_dir, grain, period, pdf=pdf,
+            file_mode=settings.file_mode,
+        )  # fmt: skip
+    except MopsError as error:
+        raise _fail(error) from error
+    typer.echo(f"report: {result.html} ({result.bytes / 1024:,.0f} KiB, {result.seconds:.1f}s)")
+    if result.pdf is not None:
+        typer.echo(f"pdf:    {result.pdf}")
+    elif pdf:
+        typer.echo("pdf:    not written (no Chromium found: apt-get install chromium)")

@@ -11,6 +11,7 @@ from pipeline.defs.ingest import ingest_assets, ingest_log_specs
 from pipeline.defs.models import build_model_defs
 from pipeline.defs.nightly import nightly_defs
 from pipeline.defs.publish import build_quality_and_publish_defs
+from pipeline.defs.report import report_defs
 from pipeline.defs.resources import WarehouseResource
 from pipeline.defs.seeds import seeds_asset
 from pipeline.engine import load_project
@@ -35,5 +36,6 @@ defs = dg.Definitions.merge(
     _core(),
     build_model_defs(project),
     build_quality_and_publish_defs(project),
+    report_defs(),
     nightly_defs(),
 )

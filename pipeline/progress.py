@@ -1,5 +1,5 @@
 """`mops build`'s progress: one line as each stage of the run starts (ingest, load gate, seeds,
-models n/N, checks, publish), read from the run's Dagster events as they happen."""
+models n/N, checks, publish, report), read from the run's Dagster events as they happen."""
 
 from __future__ import annotations
 
@@ -12,11 +12,16 @@ import dagster as dg
 STAGES = {"load_gate": "load gate", "seeds": "seeds", "mops_models": "models",
           "quality_gate": "checks", "publish__marts": "publish"}  # fmt: skip
 INGEST_PREFIX = "raw__"
+REPORT_PREFIX = "report__"
 STEPS_PER_MODEL_LINE = 8  # models n/N is printed about this many times
 
 
 def stage_of(step_key: str) -> str:
-    return "ingest" if step_key.startswith(INGEST_PREFIX) else STAGES.get(step_key, step_key)
+    if step_key.startswith(INGEST_PREFIX):
+        return "ingest"
+    if step_key.startswith(REPORT_PREFIX):
+        return "report"
+    return STAGES.get(step_key, step_key)
 
 
 @dataclass

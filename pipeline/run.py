@@ -19,6 +19,7 @@ class AssetOutcome:
     row_count: int | None
     rows_loaded: int | None = None  # ingest: rows this run loaded
     rows_quarantined: int | None = None  # ingest: rows this run quarantined
+    path: str | None = None  # the file it wrote (publish, reports)
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,10 @@ class BuildOutcome:
     @property
     def published(self) -> bool:
         return any(a.key == "publish/marts" for a in self.assets)
+
+    @property
+    def reports(self) -> list[str]:
+        return [a.path for a in self.assets if a.key.startswith("report/") and a.path]
 
     @property
     def failed_checks(self) -> list[CheckOutcome]:
@@ -94,6 +99,7 @@ def _assets(events: list[dg.DagsterEvent]) -> list[AssetOutcome]:
                 _count(metadata.get("dagster/row_count")),
                 _count(metadata.get("rows_loaded")),
                 _count(metadata.get("rows_quarantined")),
+                _text(metadata.get("path")) or None,
             )
         )
     return outcomes

@@ -5,6 +5,8 @@
 | `MOPS_LANDING_DIR`   | `seeds/landing` (sample extracts) |
 | `MOPS_WAREHOUSE`     | `data/warehouse.duckdb`         |
 | `MOPS_MARTS`         | `data/marts.duckdb`             |
+| `MOPS_REPORTS_DIR`   | `reports/` beside `MOPS_MARTS` (`data/reports`): `<grain>/<period>.html` |
+| `MOPS_REPORT_PDF`    | on (`0` = no PDF beside the report even when Chromium is installed) |
 | `MOPS_MODELS_DIR`    | `models`                        |
 | `MOPS_REPORT_TIMEZONE` | `UTC` (zone of report-style `MM/DD/YY hh:mm AM` timestamps) |
 | `MOPS_MEMORY_LIMIT`  | DuckDB's default (80% of RAM)   |
@@ -28,6 +30,7 @@ from pipeline.errors import MopsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 
 class SettingsError(MopsError):
@@ -67,6 +70,13 @@ def _path(variable: str, default: str) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+def _reports_dir() -> Path:
+    """`MOPS_REPORTS_DIR`, else `reports/` beside the published marts file."""
+    if os.environ.get("MOPS_REPORTS_DIR"):
+        return _path("MOPS_REPORTS_DIR", "")
+    return _path("MOPS_MARTS", "data/marts.duckdb").parent / "reports"
+
+
 @dataclass(frozen=True)
 class Settings:
     landing_dir: Path
@@ -82,6 +92,8 @@ class Settings:
     follow_symlinks: bool = False
     file_mode: int = 0o600
     person_key_salt: str | None = None
+    reports_dir: Path = field(default=PROJECT_ROOT / "data" / "reports")
+    report_pdf: bool = True
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -98,4 +110,6 @@ class Settings:
             follow_symlinks=(os.environ.get("MOPS_LANDING_FOLLOW_SYMLINKS") or "").lower() in _TRUE,
             file_mode=_file_mode(os.environ.get("MOPS_FILE_MODE")),
             person_key_salt=os.environ.get("MOPS_PERSON_KEY_SALT") or None,
+            reports_dir=_reports_dir(),
+            report_pdf=(os.environ.get("MOPS_REPORT_PDF") or "1").lower() not in _FALSE,
         )

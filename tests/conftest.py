@@ -11,6 +11,8 @@ import pytest
 
 # Test files are written a moment before they are read: no settle wait unless a test asks.
 os.environ.setdefault("MOPS_SETTLE_SECONDS", "0")
+# Reports built by test runs are HTML only (a PDF costs a Chromium start); tests/report prints one.
+os.environ.setdefault("MOPS_REPORT_PDF", "0")
 
 from pipeline.warehouse import connect
 

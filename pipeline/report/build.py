@@ -51,8 +51,10 @@ def build_report(
     period: str | None = None,
     pdf: bool = True,
     latest: bool = False,
+    file_mode: int | None = None,
 ) -> ReportResult:
-    """`latest`: without `period`, report the latest period even if incomplete."""
+    """`latest`: without `period`, report the latest period even if incomplete; `file_mode`:
+    chmod the files written (MOPS_FILE_MODE)."""
     started = time.monotonic()
     with data.open_marts(marts_path) as marts:
         chosen = (data.latest_period(marts, grain, complete=False) if latest and not period
@@ -62,12 +64,16 @@ def build_report(
     target = reports_dir / chosen.grain / f"{chosen.label}.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
-    printed = sections_pdf(target) if pdf else None
+    printed = _pdf(target) if pdf else None
+    if file_mode is not None:
+        from pipeline.filemodes import protect
+
+        protect(*(p for p in (target, printed) if p is not None), mode=file_mode)
     return ReportResult(chosen, target, printed, len(html.encode()), time.monotonic() - started,
                         len(context["signals"]), context["has_targets"])  # fmt: skip
 
 
-def sections_pdf(html: Path) -> Path | None:
+def _pdf(html: Path) -> Path | None:
     from pipeline.report.pdf import print_pdf
 
     return print_pdf(html, html.with_suffix(".pdf"))
