@@ -11,6 +11,8 @@
 --   is_covered               every source of kpi_definitions.sources that has rows
 --       (mart_source_coverage) has data from period_start on; a source without any row is not
 --       in use and not required, a KPI none of whose sources has rows is never covered
+--   target, attainment, target_to_date, on_pace   from int_kpi__targets (seeds kpi_targets and
+--       budget_plan); NULL without a target
 {% set years_back = {'week': (52, '364 day'), 'month': (12, '12 month'),
     'quarter': (4, '12 month')} %}
 {% macro pct_change(current, base) -%}
@@ -33,6 +35,12 @@ definitions as (
 
 coverage as (
     select * from {{ ref('mart_source_coverage') }}
+),
+
+targets as (
+    select kpi, grain, period_start, segment_type, segment_value, target, attainment,
+        target_to_date, on_pace
+    from {{ ref('int_kpi__targets') }}
 ),
 
 kpi_sources as (
@@ -112,8 +120,13 @@ final as (
         days_elapsed,
         days_in_period,
         is_covered,
-        is_mature
+        is_mature,
+        target,
+        attainment,
+        target_to_date,
+        on_pace
     from described
+    left join targets using (kpi, grain, period_start, segment_type, segment_value)
 )
 
 select * from final

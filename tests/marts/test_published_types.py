@@ -1,7 +1,8 @@
 """One type per kind of value in every published table (the published file of the small
 generated world): counts BIGINT; money DECIMAL(18,2) on a row with a `currency` column; ratios,
 percentages and days DOUBLE; empty sums 0 (never NULL) and undefined ratios NULL (never NaN or
-infinite). mart_kpis keeps every KPI in one DOUBLE `value` (its unit is in kpi_definitions).
+infinite). mart_kpis keeps every KPI in one DOUBLE `value` (its unit is in kpi_definitions), as
+does mart_kpi_signals.
 
 A column is a count, money or ratio by its name: a KPI id takes its kpi_definitions unit, the
 other columns are classified below; a new numeric column must be classified here."""
@@ -41,11 +42,16 @@ NAMED = {
     ),
     "credit_share": RATIO,
     "velocity_cycle_days": RATIO,
+    "attainment": RATIO,
+    "severity": RATIO,
 }  # fmt: skip
 KPI_LONG = {
     "value", "numerator", "denominator", "previous_value", "change_abs",
-    "value_to_date_previous", "same_period_last_year_value",
+    "value_to_date_previous", "same_period_last_year_value", "target", "target_to_date",
+    "reference",
 }  # fmt: skip
+# tables in the long KPI format: their value-like columns take each row's KPI unit
+KPI_LONG_TABLES = ("mart_kpis", "mart_kpi_signals")
 EMPTY_SUMS_MAY_BE_NULL = {
     # a KPI the mart pivots has no weekly rows (expansion_revenue is month and quarter only)
     ("mart_revenue", "expansion_revenue"),
@@ -70,7 +76,7 @@ TABLES = published_names()
 
 
 def expected_type(table: str, column: str, units: dict[str, str]) -> str | None:
-    if (table == "mart_kpis" and column in KPI_LONG) or "_pct" in f"{column}_":
+    if (table in KPI_LONG_TABLES and column in KPI_LONG) or "_pct" in f"{column}_":
         return RATIO
     if column in NAMED:
         return NAMED[column]

@@ -18,11 +18,14 @@ from pipeline.settings import PROJECT_ROOT, Settings
 from tests.marts.published import is_numeric, published_columns, published_names
 
 ACRONYMS = {"ctr", "nrr", "grr", "roas", "romi"}
-# mart_kpis holds every KPI in one set of columns: their unit is the KPI's (kpi_definitions)
+# mart_kpis and mart_kpi_signals hold every KPI in one set of columns: their unit is the KPI's
+# (kpi_definitions)
 MIXED_UNITS = {
     "value", "numerator", "denominator", "previous_value", "change_abs",
-    "value_to_date_previous", "same_period_last_year_value",
+    "value_to_date_previous", "same_period_last_year_value", "target", "target_to_date",
+    "reference",
 }  # fmt: skip
+KPI_LONG_TABLES = ("mart_kpis", "mart_kpi_signals")
 TABLES = published_names()
 
 
@@ -100,7 +103,7 @@ def test_fraction_columns_are_named_rate_or_share(
     for column in numeric_columns(marts, table):
         if column.split("_")[0] in ACRONYMS or column.endswith(("_days", "_rate", "_share")):
             continue
-        if table == "mart_kpis" and column in MIXED_UNITS:
+        if table in KPI_LONG_TABLES and column in MIXED_UNITS:
             continue
         low, high, _, between = value_range(marts, table, column)
         if low is not None and low >= 0 and high <= 1 and between > 0:
