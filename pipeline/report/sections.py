@@ -22,6 +22,7 @@ ICP_SEGMENTS = ("icp", "non_icp", "unknown")
 ACTIVE_CHANNEL_COLUMNS = ("marketing_cost", "new_leads", "pipeline_created")
 QUESTIONS = {
     "off_target": "what is keeping it off target, and what would close the gap?",
+    "ahead_of_target": "what is working, and can it be repeated elsewhere?",
     "worsening_trend": "what has driven the run of worse periods, and is it structural?",
     "yoy_decline": "what changed since the same period last year?",
     "anomaly": "is the unusual value real (campaign, season) or a data problem?",
@@ -196,7 +197,7 @@ def signal_rows(
             "rule": s.rule,
             "value": fmt.value(s.value, unit, currency),
             "reference": fmt.value(s.reference, unit, currency),
-            "severity": s.severity,
+            "severity": _times(s.severity),
         })  # fmt: skip
     return rows
 
@@ -242,3 +243,10 @@ def quality(
 
 def _days_behind(as_of: dt.date | None, last: dt.date | None) -> int | None:
     return (as_of - last).days if as_of and last else None
+
+
+def _times(severity: Any) -> str:
+    """mart_kpi_signals.severity: how many times its threshold the deviation is."""
+    if isinstance(severity, int | float):
+        return f"{severity:,.1f}×"
+    return "" if severity is None else str(severity)

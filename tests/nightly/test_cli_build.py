@@ -125,8 +125,8 @@ def test_gate_results_state_their_rule_and_follow_what_they_validate(built: Path
 def test_each_stage_prints_a_progress_line_as_it_starts(build: Build) -> None:
     stages = re.findall(r"^\[ *\d+s\] (\w+(?: gate)?)", build.output, flags=re.MULTILINE)
     first = {stage: stages.index(stage) for stage in reversed(stages)}
-    assert set(first) == {"ingest", "load gate", "seeds", "models", "checks", "publish"}
-    assert stages[0] == "ingest" and stages[-1] == "publish"
+    assert set(first) == {"ingest", "load gate", "seeds", "models", "checks", "publish", "report"}
+    assert stages[0] == "ingest" and stages[-1] == "report" and first["publish"] < first["report"]
     assert first["load gate"] < first["models"] and first["seeds"] < first["models"]
     assert first["models"] < first["checks"]
     counts = re.findall(r"^\[ *\d+s\] models (\d+)/(\d+)", build.output, flags=re.MULTILINE)
@@ -146,7 +146,8 @@ def test_the_summary_lists_assets_in_the_order_the_run_built_them(build: Build) 
             and entry.dagster_event.asset_key
         ]  # fmt: skip
     assert [key for key, *_ in rows] == built
-    assert rows[0][0].startswith("raw/") and rows[-1][0] == "publish/marts"
+    assert rows[0][0].startswith("raw/") and rows[-4][0] == "publish/marts"
+    assert sorted(key for key, *_ in rows[-3:]) == ["report/month", "report/quarter", "report/week"]
     lead = next(r for r in rows if r[0] == "raw/salesforce/Lead")
     assert lead[2] != "" and lead[3] == "0"  # loaded, none quarantined
 
