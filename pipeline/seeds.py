@@ -104,6 +104,31 @@ def _referenced(con: duckdb.DuckDBPyConnection, reference: str) -> set[str]:
     return {str(value).strip() for (value,) in found if value is not None}
 
 
+def _by_other_column(rules: Mapping[str, Any], row: Mapping[str, str]) -> dict[str, Any]:
+    """`rules` with the `values_by` entry for this row's value of its other column applied."""
+    by = rules.get("values_by")
+    if not by:
+        return dict(rules)
+    other = row.get(str(by["column"]), "")
+    applied = dict(rules)
+    if other in (by.get("values") or {}):
+        applied["accepted_values"] = by["values"][other]
+    if other in (by.get("references") or {}):
+        applied["references"] = by["references"][other]
+    return applied
+
+
+def _references_of(columns: Mapping[str, Mapping[str, Any]]) -> set[str]:
+    """Every `<seed>.<column>` the column rules refer to."""
+    found = set()
+    for rules in columns.values():
+        if rules.get("references"):
+            found.add(str(rules["references"]))
+        by = rules.get("values_by") or {}
+        found.update(str(r) for r in (by.get("references") or {}).values())
+    return found
+
+
 def _column_problem(
     name: str,
     value: str,
@@ -111,6 +136,7 @@ def _column_problem(
     row: Mapping[str, str],
     references: Mapping[str, set[str]],
 ) -> str | None:
+    rules = _by_other_column(rules, row)
     if not value:
         return f"{name} is empty; give a value" if rules.get("required") else None
     accepted = rules.get("accepted_values")
@@ -131,11 +157,7 @@ def _column_problem(
 def validate_seed(con: duckdb.DuckDBPyConnection, path: Path, entry: Mapping[str, Any]) -> None:
     """Check the rules `entry` (the seed's `_seeds.yml` entry) declares, row by row."""
     columns = {c["name"]: c for c in entry.get("columns") or [] if isinstance(c, dict)}
-    references = {
-        str(c["references"]): _referenced(con, str(c["references"]))
-        for c in columns.values()
-        if c.get("references")
-    }
+    references = {reference: _referenced(con, reference) for reference in _references_of(columns)}
     unique = list(entry.get("unique") or [])
     seen: dict[tuple[str, ...], int] = {}
     for line, row in _rows(path):

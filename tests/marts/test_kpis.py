@@ -17,6 +17,7 @@ KPI_COLUMNS = [
     "numerator", "denominator", "previous_value", "change_abs", "change_pct",
     "value_to_date_previous", "change_pct_to_date", "same_period_last_year_value",
     "yoy_change_pct", "is_complete", "days_elapsed", "days_in_period", "is_covered", "is_mature",
+    "target", "attainment", "target_to_date", "on_pace",
 ]  # fmt: skip
 
 

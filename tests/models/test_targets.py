@@ -179,7 +179,11 @@ GOOD = "new_leads,month,2026-09-01,total,total,100,\n"
 
 def test_valid_targets_load(warehouse: duckdb.DuckDBPyConnection, seeds_dir: Path) -> None:
     (seeds_dir / "kpi_targets.csv").write_text(
-        HEADER + GOOD + "cac,quarter,2026-07-01,total,total,900,USD\n"
+        HEADER
+        + GOOD
+        + "cac,quarter,2026-07-01,total,total,900,USD\n"
+        + "new_leads,month,2026-09-01,channel,email,40,\n"
+        + "new_leads,week,2026-09-07,icp,unknown,9,\n"
     )
     assert "seeds.kpi_targets" in load_seeds(warehouse, seeds_dir)
 
@@ -196,6 +200,9 @@ def test_valid_targets_load(warehouse: duckdb.DuckDBPyConnection, seeds_dir: Pat
             "period_start '2026-08-01' is not the first day of a quarter"),
         ("new_leads,week,2026-10-01,total,total,100,",
             "period_start .2026-10-01. is not the first day of a week"),
+        ("new_leads,month,2026-10-01,total,all,100,", "segment_value 'all' is not one of total"),
+        ("new_leads,month,2026-10-01,channel,tv,100,",
+            "segment_value 'tv' is not a channel of seeds/channel_roles.csv"),
         ("new_leads,month,2026-10-01,total,total,,", "target is empty"),
         ("new_leads,month,2026-09-01,total,total,80,", "repeats line 2"),
     ],
