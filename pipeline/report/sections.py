@@ -57,9 +57,7 @@ def metric_row(kpi: KpiDef, point: KpiPoint | None, currency: str) -> dict[str, 
         "status": fmt.attainment_status(kpi.direction, reached),
         "status_tone": fmt.attainment_tone(kpi.direction, reached),
         "on_pace": None if complete else point.on_pace,
-        "change": fmt.change(change, point.change_abs if complete else None, kpi.unit)
-        if kpi.unit != "ratio" or complete
-        else fmt.change(change, None, "count"),
+        "change": _change_text(kpi, point),
         "change_arrow": fmt.arrow(delta),
         "change_tone": fmt.tone(kpi.direction, delta),
         "change_label": "vs previous" if complete else "vs same days of previous",
@@ -69,6 +67,14 @@ def metric_row(kpi: KpiDef, point: KpiPoint | None, currency: str) -> dict[str, 
         "notes": notes,
         "missing": False,
     }
+
+
+def _change_text(kpi: KpiDef, point: KpiPoint) -> str:
+    """Percentage points for a complete ratio; a percentage otherwise (an incomplete period has
+    only the to-date percentage)."""
+    if point.is_complete:
+        return fmt.change(point.change_pct, point.change_abs, kpi.unit)
+    return fmt.change(point.change_pct_to_date, None, "count")
 
 
 def trend_chart(kpi: KpiDef, series: Sequence[KpiPoint], period: Period) -> str:

@@ -209,3 +209,27 @@ def test_a_period_without_data_or_in_the_wrong_spelling_is_an_error_saying_what_
         parse_period("quarter", "2026-10")
     assert parse_period("week", "2026-W43").start.isoformat() == "2026-10-19"
     assert parse_period("quarter", "2026-11-20").label == "2026-Q4"
+
+
+def test_the_weekly_page_is_short_pacing_against_the_target_to_date(tmp_path: Path) -> None:
+    marts = build_marts(tmp_path / "weeks.duckdb")
+    con = duckdb.connect(str(marts))
+    con.execute(
+        "insert into mart_kpis (kpi, grain, period_start, period_end, segment_type, "
+        "segment_value, value, change_pct_to_date, is_complete, days_elapsed, days_in_period, "
+        "is_covered, target, attainment, target_to_date, on_pace) values "
+        "('new_leads', 'week', date '2026-11-02', date '2026-11-08', 'total', 'total', 50, null,"
+        " true, 7, 7, true, 40, 1.25, 40, null), "
+        "('new_leads', 'week', date '2026-11-09', date '2026-11-15', 'total', 'total', 12, -20.0,"
+        " false, 2, 7, true, 42, 0.2857, 12, true)"
+    )
+    con.close()
+    result = build_report(marts, tmp_path / "reports", "week", "2026-11-09", pdf=False)
+    html = result.html.read_text(encoding="utf-8")
+    assert result.html.name == "2026-W46.html"
+    assert Page(html).sections == ["summary", "key-metrics", "signals", "actions", "data-quality"]
+    assert "2. Weekly pacing" in html and "incomplete period</strong>: 2 of 7 days" in html
+    row = re.search(r'<tr data-kpi="new_leads">(.*?)</tr>', html, re.S)
+    assert row is not None
+    assert ">12<" in row.group(1) and "100.0 %" in row.group(1) and "on pace" in row.group(1)
+    assert '<td class="num bad">▼ -20.0 %</td>' in row.group(1)  # vs the same days, toned
