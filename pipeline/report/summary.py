@@ -41,7 +41,7 @@ def sentences(
     """Signals is None when the marts publish no mart_kpi_signals; names: KPI display names."""
     rows = [(k, points[k.kpi]) for k in primary if _usable(points.get(k.kpi))]
     found = [
-        _attainment(period, rows, currency, has_targets),
+        _attainment(period, rows, currency, has_targets) if rows else _uncovered(period, primary),
         _mover(period, rows, currency),
         _yoy(period, rows, currency),
         _best(rows, currency),
@@ -66,10 +66,14 @@ def _attainment(
     period: Period, rows: list[tuple[KpiDef, KpiPoint]], currency: str, has_targets: bool
 ) -> Markup:
     with_target = [(k, p) for k, p in rows if _reached(k, p) is not None]
-    if not has_targets or not with_target:
-        count = figure(len(rows), str(len(rows)), "primary", "count")
+    count = figure(len(rows), str(len(rows)), "primary", "count")
+    if not has_targets:
         return Markup("No targets are set for this {}: the {} primary KPIs with data are judged "
                       "against their own trend only.").format(period.noun, count)  # fmt: skip
+    if not with_target:
+        return Markup("None of the {} primary KPIs with data has a target for this {}.").format(
+            count, period.noun
+        )
     ahead = [(k, p) for k, p in with_target
              if fmt.attainment_tone(k.direction, _reached(k, p)) == "good"]  # fmt: skip
     worst_kpi, worst = min(with_target, key=lambda kp: _gap(*kp))
@@ -87,6 +91,12 @@ def _attainment(
         _value(worst, worst_kpi, currency),
         _value(worst, worst_kpi, currency, field),
     )  # fmt: skip
+
+
+def _uncovered(period: Period, primary: Sequence[KpiDef]) -> Markup:
+    count = figure(len(primary), str(len(primary)), "primary", "count")
+    return Markup("None of the {} primary KPIs has a value covered by the loaded data for this "
+                  "{}: see the data quality appendix.").format(count, period.noun)  # fmt: skip
 
 
 def _gap(kpi: KpiDef, point: KpiPoint) -> float:
