@@ -70,7 +70,7 @@ def build_report(
 
         protect(*(p for p in (target, printed) if p is not None), mode=file_mode)
     return ReportResult(chosen, target, printed, len(html.encode()), time.monotonic() - started,
-                        len(context["signals"]), context["has_targets"])  # fmt: skip
+                        context["signal_count"], context["has_targets"])  # fmt: skip
 
 
 def _pdf(html: Path) -> Path | None:
@@ -91,6 +91,7 @@ def _context(
     shown = pacing if weekly else [k for k in primary if k.kpi in totals]
     series = data.trend(marts, period, [k.kpi for k in shown])
     found = data.signals(marts, period)
+    listed, left_out = sections.shown_signals(found)
     anchor = next(iter(totals.values()), None)
     notes = notes_path(reports_dir, period)
     return {
@@ -122,8 +123,10 @@ def _context(
             currency,
         ),
         "icp": sections.icp_section(defs, data.kpi_points(marts, period, "icp"), currency),
-        "signals": sections.signal_rows(found, defs, currency),
-        "actions": sections.actions(found, defs),
+        "signals": sections.signal_rows(listed, defs, currency),
+        "signals_left_out": left_out,
+        "signal_count": len(found),
+        "actions": sections.actions(listed, defs),
         "notes": notes.read_text(encoding="utf-8") if notes.exists() else None,
         "notes_path": str(notes),
         "quality": sections.quality(

@@ -20,6 +20,7 @@ ICP_KPIS = ("new_leads", "mqls", "sqls", "opportunities_created", "deals_won", "
             "pipeline_created", "revenue_won", "win_rate", "avg_deal_size")  # fmt: skip
 ICP_SEGMENTS = ("icp", "non_icp", "unknown")
 ACTIVE_CHANNEL_COLUMNS = ("marketing_cost", "new_leads", "pipeline_created")
+SEGMENT_SIGNALS_SHOWN = 10
 QUESTIONS = {
     "off_target": "what is keeping it off target, and what would close the gap?",
     "ahead_of_target": "what is working, and can it be repeated elsewhere?",
@@ -186,6 +187,15 @@ def icp_section(
         rows.append({"name": defs[kpi].name,
                      "values": [fmt.value(v, unit, currency) for v in values]})  # fmt: skip
     return rows
+
+
+def shown_signals(signals: Sequence[Signal]) -> tuple[list[Signal], int]:
+    """Every total-row signal and the most severe segment ones (channel, icp, type), in the
+    given worst-first order, and how many segment signals are left out."""
+    segments = [s for s in signals if s.segment_type != "total"]
+    kept = {id(s) for s in segments[:SEGMENT_SIGNALS_SHOWN]}
+    shown = [s for s in signals if s.segment_type == "total" or id(s) in kept]
+    return shown, len(signals) - len(shown)
 
 
 def signal_rows(

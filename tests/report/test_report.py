@@ -233,3 +233,17 @@ def test_the_weekly_page_is_short_pacing_against_the_target_to_date(tmp_path: Pa
     assert row is not None
     assert ">12<" in row.group(1) and "100.0 %" in row.group(1) and "on pace" in row.group(1)
     assert '<td class="num bad">▼ -20.0 %</td>' in row.group(1)  # vs the same days, toned
+
+
+def test_every_total_signal_and_the_ten_worst_segment_ones_are_listed() -> None:
+    from pipeline.report.data import Signal
+    from pipeline.report.sections import shown_signals
+
+    def signal(segment: str, severity: float) -> Signal:
+        kind = "total" if segment == "total" else "channel"
+        return Signal("cac", kind, segment, "anomaly", "risk", "rule", 1.0, 1.0, severity)
+
+    found = [signal(f"c{i}", 20.0 - i) for i in range(12)] + [signal("total", 1.0)]
+    shown, left_out = shown_signals(found)
+    assert [s.segment_value for s in shown] == [f"c{i}" for i in range(10)] + ["total"]
+    assert left_out == 2
