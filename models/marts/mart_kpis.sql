@@ -4,6 +4,8 @@
 -- first period with data through the as_of period, so the previous row is the previous period
 -- and the row 52 weeks, 12 months or 4 quarters back is the same period last year (checked on
 -- period_start all the same). Reproducible: everything is as of int_reporting__as_of.
+-- target, attainment, target_to_date and on_pace come from int_kpi__targets (seeds kpi_targets
+-- and budget_plan), NULL without a target.
 --   change_abs / change_pct  value against previous_value; change_abs in percentage points for
 --       unit 'ratio' KPIs; change_pct = (value - previous) / abs(previous) x 100
 --   value_to_date_previous   a complete period: previous_value; the incomplete as_of period:
@@ -11,8 +13,6 @@
 --   is_covered               every source of kpi_definitions.sources that has rows
 --       (mart_source_coverage) has data from period_start on; a source without any row is not
 --       in use and not required, a KPI none of whose sources has rows is never covered
---   target, attainment, target_to_date, on_pace   from int_kpi__targets (seeds kpi_targets and
---       budget_plan); NULL without a target
 {% set years_back = {'week': (52, '364 day'), 'month': (12, '12 month'),
     'quarter': (4, '12 month')} %}
 {% macro pct_change(current, base) -%}
@@ -25,6 +25,12 @@ with kpis as (
     select * from {{ ref('int_kpi__kpis') }}
 ),
 
+targets as (
+    select kpi, grain, period_start, segment_type, segment_value, target, attainment,
+        target_to_date, on_pace
+    from {{ ref('int_kpi__targets') }}
+),
+
 periods as (
     select * from {{ ref('int_reporting__periods') }}
 ),
@@ -35,12 +41,6 @@ definitions as (
 
 coverage as (
     select * from {{ ref('mart_source_coverage') }}
-),
-
-targets as (
-    select kpi, grain, period_start, segment_type, segment_value, target, attainment,
-        target_to_date, on_pace
-    from {{ ref('int_kpi__targets') }}
 ),
 
 kpi_sources as (

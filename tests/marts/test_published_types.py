@@ -47,11 +47,11 @@ NAMED = {
 }  # fmt: skip
 KPI_LONG = {
     "value", "numerator", "denominator", "previous_value", "change_abs",
-    "value_to_date_previous", "same_period_last_year_value", "target", "target_to_date",
-    "reference",
+    "value_to_date_previous", "same_period_last_year_value",
 }  # fmt: skip
 # tables in the long KPI format: their value-like columns take each row's KPI unit
 KPI_LONG_TABLES = ("mart_kpis", "mart_kpi_signals")
+KPI_LONG |= {"target", "target_to_date", "reference"}
 EMPTY_SUMS_MAY_BE_NULL = {
     # a KPI the mart pivots has no weekly rows (expansion_revenue is month and quarter only)
     ("mart_revenue", "expansion_revenue"),

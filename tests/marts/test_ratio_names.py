@@ -18,15 +18,15 @@ from pipeline.settings import PROJECT_ROOT, Settings
 from tests.marts.published import is_numeric, published_columns, published_names
 
 ACRONYMS = {"ctr", "nrr", "grr", "roas", "romi"}
-# mart_kpis and mart_kpi_signals hold every KPI in one set of columns: their unit is the KPI's
-# (kpi_definitions)
+# mart_kpis holds every KPI in one set of columns: their unit is the KPI's (kpi_definitions)
 MIXED_UNITS = {
     "value", "numerator", "denominator", "previous_value", "change_abs",
-    "value_to_date_previous", "same_period_last_year_value", "target", "target_to_date",
-    "reference",
+    "value_to_date_previous", "same_period_last_year_value",
 }  # fmt: skip
-KPI_LONG_TABLES = ("mart_kpis", "mart_kpi_signals")
 TABLES = published_names()
+# so do the targets of mart_kpis and mart_kpi_signals
+MIXED_UNITS |= {"target", "target_to_date", "reference"}
+KPI_LONG_TABLES = ("mart_kpis", "mart_kpi_signals")
 
 
 def _kpi_rows() -> list[dict[str, str]]:
