@@ -4,6 +4,8 @@
 -- first period with data through the as_of period, so the previous row is the previous period
 -- and the row 52 weeks, 12 months or 4 quarters back is the same period last year (checked on
 -- period_start all the same). Reproducible: everything is as of int_reporting__as_of.
+-- target, attainment, target_to_date and on_pace come from int_kpi__targets (seeds kpi_targets
+-- and budget_plan), NULL without a target.
 --   change_abs / change_pct  value against previous_value; change_abs in percentage points for
 --       unit 'ratio' KPIs; change_pct = (value - previous) / abs(previous) x 100
 --   value_to_date_previous   a complete period: previous_value; the incomplete as_of period:
@@ -21,6 +23,12 @@
 {%- endmacro %}
 with kpis as (
     select * from {{ ref('int_kpi__kpis') }}
+),
+
+targets as (
+    select kpi, grain, period_start, segment_type, segment_value, target, attainment,
+        target_to_date, on_pace
+    from {{ ref('int_kpi__targets') }}
 ),
 
 periods as (
@@ -112,8 +120,13 @@ final as (
         days_elapsed,
         days_in_period,
         is_covered,
-        is_mature
+        is_mature,
+        target,
+        attainment,
+        target_to_date,
+        on_pace
     from described
+    left join targets using (kpi, grain, period_start, segment_type, segment_value)
 )
 
 select * from final
