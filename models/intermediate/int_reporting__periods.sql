@@ -1,6 +1,10 @@
 -- The calendar spine of the KPI marts: one row per (grain, period) for the grains week (ISO,
--- Monday), month and quarter, from the period of the earliest KPI event (int_kpi__events)
--- through the period holding as_of (int_reporting__as_of), generated from a series.
+-- Monday), month and quarter, from the period holding the first data day through the period
+-- holding as_of (int_reporting__as_of), generated from a series. The first data day is the
+-- earliest day of an activity log (mart_source_coverage.is_activity_log), where the delivered
+-- history starts; without one, the earliest CRM or MAP record. Every KPI mart joins this
+-- spine, so none has a period ending before the first data day (old CRM opportunities or
+-- leads carried by the first full extract do not start a series years before the data).
 -- period_end is the period's last day; measured_on = least(period_end, as_of) is the day
 -- point-in-time KPIs (open pipeline, ARR) are measured on, so the current period reads as_of.
 -- days_elapsed = days from period_start through measured_on; is_complete = period_end <= as_of.
@@ -11,8 +15,17 @@ with as_of as (
     select as_of from {{ ref('int_reporting__as_of') }}
 ),
 
-events as (
-    select min(event_date) as first_date from {{ ref('int_kpi__events') }}
+coverage as (
+    select * from {{ ref('mart_source_coverage') }}
+),
+
+first_day as (
+    select
+        coalesce(
+            min(first_date) filter (where is_activity_log),
+            min(first_date) filter (where system in ('salesforce', 'marketo'))
+        ) as first_date
+    from coverage
 ),
 
 grains as (
@@ -27,18 +40,20 @@ bounds as (
     select
         grains.grain,
         grains.step,
-        cast(date_trunc(grains.grain, events.first_date) as date) as first_period,
+        first_day.first_date,
+        cast(date_trunc(grains.grain, first_day.first_date) as date) as first_period,
         cast(date_trunc(grains.grain, as_of.as_of) as date) as last_period
     from grains
-    cross join events
+    cross join first_day
     cross join as_of
-    where events.first_date is not null and as_of.as_of is not null
+    where first_day.first_date is not null and as_of.as_of is not null
 ),
 
 series as (
     select
         grain,
         step,
+        first_date,
         cast(unnest(generate_series(first_period, last_period, step)) as date) as period_start
     from bounds
 ),
@@ -49,6 +64,7 @@ spans as (
         series.period_start,
         cast(series.period_start + series.step - interval 1 day as date) as period_end,
         cast(series.period_start + series.step as date) as next_start,
+        series.first_date,
         as_of.as_of
     from series
     cross join as_of
@@ -64,6 +80,7 @@ final as (
         period_end <= as_of as is_complete,
         cast(period_end - period_start + 1 as bigint) as days_in_period,
         cast(least(period_end, as_of) - period_start + 1 as bigint) as days_elapsed,
+        first_date as first_data_date,
         case
             when next_start = cast(date_trunc(grain, as_of) as date)
                 then least(period_end, period_start + cast(as_of - next_start as integer))

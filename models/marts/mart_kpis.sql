@@ -9,8 +9,8 @@
 --   value_to_date_previous   a complete period: previous_value; the incomplete as_of period:
 --       the previous period over its first days_elapsed days (int_kpi__kpis.value_to_date)
 --   is_covered               every source of kpi_definitions.sources that has rows
---       (mart_source_coverage) has data from period_start on; a source without any row is not
---       in use and not required, a KPI none of whose sources has rows is never covered
+--       (int_kpi__source_coverage) has data from period_start on; a source without any row is
+--       not in use and not required, a KPI none of whose sources has rows is never covered
 {% set years_back = {'week': (52, '364 day'), 'month': (12, '12 month'),
     'quarter': (4, '12 month')} %}
 {% macro pct_change(current, base) -%}
@@ -31,24 +31,10 @@ definitions as (
     select * from {{ ref('kpi_definitions') }}
 ),
 
-coverage as (
-    select * from {{ ref('mart_source_coverage') }}
-),
-
-kpi_sources as (
-    select kpi, trim(unnest(string_split(sources, '+'))) as source
-    from definitions
-),
-
 kpi_coverage as (
-    select
-        kpi_sources.kpi,
-        max(coverage.first_date) as covered_from
-    from kpi_sources
-    inner join coverage
-        on coverage.system || '.' || coverage.object = kpi_sources.source
-        and coverage.row_count > 0
-    group by kpi_sources.kpi
+    select kpi, max(first_date) as covered_from
+    from {{ ref('int_kpi__source_coverage') }}
+    group by kpi
 ),
 
 trended as (

@@ -4,6 +4,12 @@
 -- is the day it records: created_at (UTC) for CRM and MAP records, the activity day, the ad
 -- platforms' report day, the ECB rate day. An object without rows has NULL dates and 0 rows;
 -- activity_types carries no date. mart_kpis.is_covered reads it with kpi_definitions.sources.
+-- is_activity_log: the object logs activity day by day (Marketo activities, the ad platforms'
+-- daily reports), so its first date is where the delivered history starts; records (CRM and
+-- MAP objects) keep creation dates from before it, and the ECB file ships years of rates.
+-- int_reporting__periods starts the KPI marts' periods at the first activity-log day.
+{% set activity_logs = ['activities', 'campaign_stats', 'insights', 'ad_analytics',
+    'campaign_performance'] %}
 {% set objects = [
     ('salesforce', 'Lead', 'stg_salesforce__lead', 'cast(created_at as date)'),
     ('salesforce', 'Contact', 'stg_salesforce__contact', 'cast(created_at as date)'),
@@ -32,6 +38,7 @@ with coverage as (
     select
         '{{ system }}' as system,
         '{{ object }}' as object,
+        {{ 'true' if object in activity_logs else 'false' }} as is_activity_log,
         min({{ day }}) as first_date,
         max({{ day }}) as last_date,
         count(*) as row_count
@@ -46,7 +53,8 @@ final as (
         object,
         first_date,
         last_date,
-        cast(row_count as bigint) as row_count
+        cast(row_count as bigint) as row_count,
+        is_activity_log
     from coverage
 )
 
