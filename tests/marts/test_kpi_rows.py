@@ -10,6 +10,13 @@ A hand-made world, as_of 2024-06-14 (var), so June 2024 is 14 of its 30 days:
         2024-06-10   40    500  10      June 2024 (to as_of)
     Marketo leads (the only person source in use): created 2024-05-20 (a Monday) and
         2024-06-03, so the people sources start 2024-05-20, eleven months after the ads.
+    Opportunities (USD, accounts B1..B3; a won deal is a contract of one year from its close):
+        Q1 B1 New Business  created 2023-03-01  won 2023-04-20  1200
+        Q2 B2 New Business  created 2023-04-01  won 2023-05-20   600  (lapses 2024-05-20)
+        Q3 B1 Renewal       created 2024-04-01  won 2024-04-20  1500
+        Q4 B3 New Business  created 2024-05-02  won 2024-05-20  3000
+        Q5 B3 New Business  created 2024-05-05  open             5000
+    The point-in-time KPIs of June (measured on as_of) compare with May measured on 2024-05-14.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.funnel.touch_world import build, csv
+from tests.funnel.touch_world import build, csv, sfid
 
 AS_OF = "2024-06-14"
 
@@ -45,7 +52,30 @@ def _google_row(day: str, spend: int, impressions: int, clicks: int) -> dict[str
     }
 
 
+B1, B2, B3 = (sfid("001", n) for n in (1, 2, 3))
+
+# number -> (account, type, created, closed, won, close date, amount)
+OPPORTUNITIES = {
+    1: (B1, "New Business", "2023-03-01", True, True, "2023-04-20", 1200),
+    2: (B2, "New Business", "2023-04-01", True, True, "2023-05-20", 600),
+    3: (B1, "Renewal", "2024-04-01", True, True, "2024-04-20", 1500),
+    4: (B3, "New Business", "2024-05-02", True, True, "2024-05-20", 3000),
+    5: (B3, "New Business", "2024-05-05", False, False, "2024-07-31", 5000),
+}
+
 WORLD: dict[str, str] = {
+    "salesforce/Account/account.csv": csv(
+        "Id,Name,CreatedDate", [f"{a},Account,2023-01-01T00:00:00Z" for a in (B1, B2, B3)]
+    ),
+    "salesforce/Opportunity/opportunity.csv": csv(
+        "Id,AccountId,Name,Type,StageName,IsClosed,IsWon,CloseDate,Amount,CurrencyIsoCode,"
+        "CreatedDate",
+        [
+            f"{sfid('006', n)},{account},Deal,{kind},X,{closed},{won},{close},{amount},USD,"
+            f"{created}T00:00:00Z"
+            for n, (account, kind, created, closed, won, close, amount) in OPPORTUNITIES.items()
+        ],
+    ),
     "google_ads/campaign_stats/campaign_stats_2024-06-10.json": json.dumps(
         [_google_row(*day) for day in AD_DAYS]
     ),
@@ -176,3 +206,38 @@ def test_a_kpi_is_not_covered_before_its_latest_source_starts(
     # spend needs the ads only: June 2023 started before them, July 2023 after
     assert kpi(con, "spend", "2023-06-01")["is_covered"] is False
     assert kpi(con, "spend", "2023-07-01")["is_covered"] is True
+
+
+def test_point_in_time_kpis_to_date_are_measured_on_the_same_day_of_the_previous_period(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # ARR on 2024-06-14: B1 1500 + B3 3000; on 2024-05-31 the same; on 2024-05-14 B1 1500 +
+    # B2 600 (B3 not yet won, B2 lapses on 2024-05-20)
+    arr = kpi(con, "arr", "2024-06-01")
+    assert (arr["value"], arr["previous_value"], arr["value_to_date_previous"]) == (
+        4500,
+        4500,
+        2100,
+    )
+    assert arr["change_pct_to_date"] == pytest.approx((4500 - 2100) / 2100 * 100)
+    # twelve-month NRR on 2024-06-14: base B1 1200 + B2 600 on 2023-06-14, now 1500 + 0;
+    # on 2024-05-14: base B1 1200 on 2023-05-14 (B2 not won yet), now 1500
+    nrr = kpi(con, "nrr", "2024-06-01")
+    assert nrr["value"] == pytest.approx(1500 / 1800)
+    assert nrr["value_to_date_previous"] == pytest.approx(1500 / 1200)
+    assert nrr["change_pct_to_date"] == pytest.approx((1500 / 1800 - 1.25) / 1.25 * 100)
+    churn = kpi(con, "logo_churn_rate", "2024-06-01")
+    assert (churn["value"], churn["value_to_date_previous"]) == (0.5, 0)
+    # a complete period compares whole periods: May against April's end
+    may = kpi(con, "arr", "2024-05-01")
+    assert may["value_to_date_previous"] == may["previous_value"] == 1500 + 600
+
+
+def test_pipeline_velocity_to_date_is_measured_on_the_same_day_of_the_previous_period(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # 2024-06-14: open Q5; won in the 365 days before: Q4 (3000, 18 days) -> 1 x 1 x 3000 / 18
+    # 2024-05-14: open Q4 and Q5; won in the 365 days before: Q2 (600, 49 days) -> 2 x 600 / 49
+    velocity = kpi(con, "pipeline_velocity", "2024-06-01")
+    assert velocity["value"] == pytest.approx(3000 / 18)
+    assert velocity["value_to_date_previous"] == pytest.approx(2 * 600 / 49)
