@@ -13,7 +13,7 @@
 -- Segments: account channel (its first won opportunity's) and ICP. Rows from the first period
 -- in which one of the segment's contracts starts through the as_of period; arr and
 -- reactivation are 0-filled, the ratios NULL without base accounts.
--- value_to_date (the period before the as_of period only): the same KPI measured on its
+-- value_to_date (the periods with a to_date_end only): the same KPI measured on its
 -- to_date_end (int_reporting__periods) instead of its end, with the twelve-month base twelve
 -- months before that day and reactivations through it.
 with contracts as (
@@ -25,8 +25,8 @@ calendar as (
     where grain in ('month', 'quarter')
 ),
 
--- each period measured on its measured_on day, and the period before the as_of period also on
--- its to_date_end (is_to_date), for value_to_date
+-- each period measured on its measured_on day, and the periods with a to_date_end also on it
+-- (is_to_date), for value_to_date
 periods as (
     select grain, period_start, period_end, measured_on, false as is_to_date
     from calendar

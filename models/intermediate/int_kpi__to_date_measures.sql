@@ -1,8 +1,9 @@
--- The base measures of int_kpi__measures over the to-date window of the period before the as_of
--- period (int_reporting__periods.to_date_end): its first N days, N = days elapsed in the as_of
--- period. One row per (measure, grain, period_start, segment) with events in the window; the
--- same aggregation (distinct entities, sum, median) and segments (total, channel, icp). Reads
--- only the events of three short windows, so it adds no rows to the KPI models.
+-- The base measures of int_kpi__measures over the to-date windows of the period before the
+-- as_of period and of the same period a year earlier (int_reporting__periods.to_date_end):
+-- their first N days, N = days elapsed in the as_of period. One row per (measure, grain,
+-- period_start, segment) with events in the window; the same aggregation (distinct entities,
+-- sum, median) and segments (total, channel, icp). Reads only the events of six short windows,
+-- so it adds no rows to the KPI models.
 with events as (
     select * from {{ ref('int_kpi__events') }}
 ),

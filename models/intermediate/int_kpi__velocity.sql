@@ -7,7 +7,7 @@
 -- numerator = open x win_rate x avg_deal_size, denominator = sales_cycle_days; NULL when any
 -- factor is undefined or the cycle is 0 days. Segments: first_touch channel, account ICP.
 -- Rows from the first period in which the segment has an opportunity created.
--- value_to_date (the period before the as_of period only): the same measured on its
+-- value_to_date (the periods with a to_date_end only): the same measured on its
 -- to_date_end (int_reporting__periods), the day as far into it as as_of is into its period.
 with opportunities as (
     select * from {{ ref('int_kpi__opportunities') }}
@@ -18,8 +18,8 @@ calendar as (
     select * from {{ ref('int_reporting__periods') }}
 ),
 
--- each period measured on its measured_on day, and the period before the as_of period also on
--- its to_date_end (is_to_date), for value_to_date
+-- each period measured on its measured_on day, and the periods with a to_date_end also on it
+-- (is_to_date), for value_to_date
 periods as (
     select grain, period_start, period_end, measured_on, false as is_to_date
     from calendar

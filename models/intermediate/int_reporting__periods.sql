@@ -8,8 +8,9 @@
 -- period_end is the period's last day; measured_on = least(period_end, as_of) is the day
 -- point-in-time KPIs (open pipeline, ARR) are measured on, so the current period reads as_of.
 -- days_elapsed = days from period_start through measured_on; is_complete = period_end <= as_of.
--- to_date_end is set on the period before the as_of period only: the last day of its first
--- days_elapsed-of-the-as_of-period days (never past its own end), the window the KPI marts
+-- to_date_end is set on two periods only, the period before the as_of period and the same
+-- period a year earlier (52 weeks, 12 months, 4 quarters back): the last day of their first
+-- days_elapsed-of-the-as_of-period days (never past their own end), the windows the KPI marts
 -- compare an incomplete period with.
 with as_of as (
     select as_of from {{ ref('int_reporting__as_of') }}
@@ -29,17 +30,19 @@ first_day as (
 ),
 
 grains as (
-    select grain, step
+    select grain, step, year_back
     from (
-        values ('week', interval 7 day), ('month', interval 1 month),
-            ('quarter', interval 3 month)
-    ) as grains (grain, step)
+        values ('week', interval 7 day, interval 364 day),
+            ('month', interval 1 month, interval 12 month),
+            ('quarter', interval 3 month, interval 12 month)
+    ) as grains (grain, step, year_back)
 ),
 
 bounds as (
     select
         grains.grain,
         grains.step,
+        grains.year_back,
         first_day.first_date,
         cast(date_trunc(grains.grain, first_day.first_date) as date) as first_period,
         cast(date_trunc(grains.grain, as_of.as_of) as date) as last_period
@@ -53,7 +56,9 @@ series as (
     select
         grain,
         step,
+        year_back,
         first_date,
+        last_period,
         cast(unnest(generate_series(first_period, last_period, step)) as date) as period_start
     from bounds
 ),
@@ -63,7 +68,10 @@ spans as (
         series.grain,
         series.period_start,
         cast(series.period_start + series.step - interval 1 day as date) as period_end,
-        cast(series.period_start + series.step as date) as next_start,
+        series.period_start = cast(series.last_period - series.step as date)
+            or series.period_start = cast(series.last_period - series.year_back as date)
+            as is_to_date_base,
+        series.last_period,
         series.first_date,
         as_of.as_of
     from series
@@ -82,8 +90,8 @@ final as (
         cast(least(period_end, as_of) - period_start + 1 as bigint) as days_elapsed,
         first_date as first_data_date,
         case
-            when next_start = cast(date_trunc(grain, as_of) as date)
-                then least(period_end, period_start + cast(as_of - next_start as integer))
+            when is_to_date_base
+                then least(period_end, period_start + cast(as_of - last_period as integer))
         end as to_date_end
     from spans
 )

@@ -8,6 +8,9 @@
 --       unit 'ratio' KPIs; change_pct = (value - previous) / abs(previous) x 100
 --   value_to_date_previous   a complete period: previous_value; the incomplete as_of period:
 --       the previous period over its first days_elapsed days (int_kpi__kpis.value_to_date)
+--   same_period_last_year_value_to_date   a complete period: same_period_last_year_value;
+--       the incomplete as_of period: the same period a year earlier over its first
+--       days_elapsed days (value_to_date of that row)
 --   is_covered               every source of kpi_definitions.sources that has rows
 --       (int_kpi__source_coverage) has data from period_start on; a source without any row is
 --       not in use and not required, a KPI none of whose sources has rows is never covered
@@ -18,6 +21,18 @@
         when {{ base }} is null or {{ current }} is null or {{ base }} = 0 then null
         else ({{ current }} - {{ base }}) / abs({{ base }}) * 100
     end
+{%- endmacro %}
+{% macro year_ago(column) -%}
+    case grain
+{%- for grain, (back, year) in years_back.items() %}
+            when '{{ grain }}' then
+                case
+                    when lag(period_start, {{ back }}) over trend
+                        = cast(period_start - interval {{ year }} as date)
+                        then lag({{ column }}, {{ back }}) over trend
+                end
+{%- endfor %}
+        end
 {%- endmacro %}
 with kpis as (
     select * from {{ ref('int_kpi__kpis') }}
@@ -42,16 +57,8 @@ trended as (
         *,
         lag(value) over trend as previous_value,
         lag(value_to_date) over trend as previous_value_to_date,
-        case grain
-{%- for grain, (back, year) in years_back.items() %}
-            when '{{ grain }}' then
-                case
-                    when lag(period_start, {{ back }}) over trend
-                        = cast(period_start - interval {{ year }} as date)
-                        then lag(value, {{ back }}) over trend
-                end
-{%- endfor %}
-        end as same_period_last_year_value
+        {{ year_ago('value') }} as same_period_last_year_value,
+        {{ year_ago('value_to_date') }} as last_year_value_to_date
     from kpis
     window trend as (partition by kpi, grain, segment_type, segment_value order by period_start)
 ),
@@ -68,6 +75,10 @@ described as (
             when periods.is_complete then trended.previous_value
             else trended.previous_value_to_date
         end as value_to_date_previous,
+        case
+            when periods.is_complete then trended.same_period_last_year_value
+            else trended.last_year_value_to_date
+        end as same_period_last_year_value_to_date,
         coalesce(kpi_coverage.covered_from <= trended.period_start, false) as is_covered
     from trended
     inner join periods
@@ -94,6 +105,9 @@ final as (
         {{ pct_change('value', 'value_to_date_previous') }} as change_pct_to_date,
         same_period_last_year_value,
         {{ pct_change('value', 'same_period_last_year_value') }} as yoy_change_pct,
+        same_period_last_year_value_to_date,
+        {{ pct_change('value', 'same_period_last_year_value_to_date') }}
+            as yoy_change_pct_to_date,
         is_complete,
         days_elapsed,
         days_in_period,

@@ -4,7 +4,8 @@ previous period, to date and a year earlier, and whether the loaded data covers 
 A hand-made world, as_of 2024-06-14 (var), so June 2024 is 14 of its 30 days:
 
     Google Ads (USD at 1.0 per EUR, account in EUR) per day: spend, impressions, clicks
-        2023-06-10  100   1000  10      June 2023: the same period last year
+        2023-06-10  100   1000  10      June 2023: the same period last year, to date
+        2023-06-20   60   1000  40      June 2023, after its first 14 days
         2024-05-05   50   1000  40      May 2024, inside May's first 14 days
         2024-05-25  150   1000  10      May 2024, after them
         2024-06-10   40    500  10      June 2024 (to as_of)
@@ -33,6 +34,7 @@ AS_OF = "2024-06-14"
 
 AD_DAYS = [
     ("2023-06-10", 100, 1000, 10),
+    ("2023-06-20", 60, 1000, 40),
     ("2024-05-05", 50, 1000, 40),
     ("2024-05-25", 150, 1000, 10),
     ("2024-06-10", 40, 500, 10),
@@ -164,17 +166,41 @@ def test_change_abs_of_a_ratio_is_in_percentage_points(con: duckdb.DuckDBPyConne
 
 
 def test_same_period_last_year(con: duckdb.DuckDBPyConnection) -> None:
-    # June 2023: 100 spent, ctr 10 / 1000 = 0.01 (the whole period, not to date)
+    # June 2023 whole: 100 + 60 spent, ctr 50 / 2000 = 0.025
     june = kpi(con, "spend", "2024-06-01")
-    assert (june["same_period_last_year_value"], june["yoy_change_pct"]) == (100, -60)
+    assert (june["same_period_last_year_value"], june["yoy_change_pct"]) == (160, -75)
     ctr = kpi(con, "ctr", "2024-06-01")
-    assert ctr["same_period_last_year_value"] == pytest.approx(0.01)
-    assert ctr["yoy_change_pct"] == pytest.approx(100)
-    # Q2 2024 50 + 150 + 40 = 240 against Q2 2023 100
+    assert ctr["same_period_last_year_value"] == pytest.approx(0.025)
+    assert ctr["yoy_change_pct"] == pytest.approx(-20)
+    # Q2 2024 50 + 150 + 40 = 240 against Q2 2023 160
     quarter = kpi(con, "spend", "2024-04-01", grain="quarter")
-    assert (quarter["same_period_last_year_value"], quarter["yoy_change_pct"]) == (100, 140)
+    assert (quarter["same_period_last_year_value"], quarter["yoy_change_pct"]) == (160, 50)
     # the series starts 2023-06: May 2024 has no year-earlier row
     assert kpi(con, "spend", "2024-05-01")["same_period_last_year_value"] is None
+
+
+def test_an_incomplete_period_against_the_same_days_a_year_earlier(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # June 1-14 2024 (40) against June 1-14 2023 (100, not the 60 of 2023-06-20): -60 %
+    june = kpi(con, "spend", "2024-06-01")
+    assert (june["same_period_last_year_value_to_date"], june["yoy_change_pct_to_date"]) == (
+        100,
+        -60,
+    )
+    # ratios from to-date numerators and denominators: 10 / 1000 = 0.01 -> 0.02 is +100 %
+    ctr = kpi(con, "ctr", "2024-06-01")
+    assert ctr["same_period_last_year_value_to_date"] == pytest.approx(0.01)
+    assert ctr["yoy_change_pct_to_date"] == pytest.approx(100)
+    # Q2 2024 has run 75 days: Q2 2023 through 2023-06-14 holds the 100 only
+    quarter = kpi(con, "spend", "2024-04-01", grain="quarter")
+    assert quarter["same_period_last_year_value_to_date"] == 100
+    assert quarter["yoy_change_pct_to_date"] == 140
+    # a point-in-time KPI is measured on 2023-06-14: ARR of B1 1200 + B2 600
+    assert kpi(con, "arr", "2024-06-01")["same_period_last_year_value_to_date"] == 1800
+    # a complete period compares whole periods (May 2023 is before the series starts)
+    may = kpi(con, "spend", "2024-05-01")
+    assert may["same_period_last_year_value_to_date"] is None
 
 
 def test_source_coverage_lists_every_object_with_its_dates(
@@ -187,7 +213,7 @@ def test_source_coverage_lists_every_object_with_its_dates(
             "from marts.mart_source_coverage"
         ).fetchall()
     }
-    assert coverage[("google_ads", "campaign_stats")] == ("2023-06-10", "2024-06-10", 4)
+    assert coverage[("google_ads", "campaign_stats")] == ("2023-06-10", "2024-06-10", 5)
     assert coverage[("marketo", "leads")] == ("2024-05-20", "2024-06-03", 2)
     assert coverage[("salesforce", "Lead")] == ("None", "None", 0)
     assert len(coverage) == 17

@@ -45,6 +45,7 @@ NAMED = {
 KPI_LONG = {
     "value", "numerator", "denominator", "previous_value", "change_abs",
     "value_to_date_previous", "same_period_last_year_value",
+    "same_period_last_year_value_to_date",
 }  # fmt: skip
 EMPTY_SUMS_MAY_BE_NULL = {
     # a KPI the mart pivots has no weekly rows (expansion_revenue is month and quarter only)
