@@ -267,3 +267,13 @@ def test_pipeline_velocity_to_date_is_measured_on_the_same_day_of_the_previous_p
     velocity = kpi(con, "pipeline_velocity", "2024-06-01")
     assert velocity["value"] == pytest.approx(3000 / 18)
     assert velocity["value_to_date_previous"] == pytest.approx(2 * 600 / 49)
+
+
+def test_segments_to_date_include_the_opportunity_type(con: duckdb.DuckDBPyConnection) -> None:
+    # Q2 2024 has run 75 days: Q2 2023 through 2023-06-14 booked new business Q1 1200 + Q2 600
+    found = con.execute(
+        "select value, same_period_last_year_value_to_date from marts.mart_kpis "
+        "where kpi = 'bookings' and grain = 'quarter' and period_start = date '2024-04-01' "
+        "and segment_type = 'opportunity_type' and segment_value = 'new_business'"
+    ).fetchall()
+    assert found == [(3000, 1800)]
