@@ -216,7 +216,9 @@ def test_source_coverage_lists_every_object_with_its_dates(
     assert coverage[("google_ads", "campaign_stats")] == ("2023-06-10", "2024-06-10", 5)
     assert coverage[("marketo", "leads")] == ("2024-05-20", "2024-06-03", 2)
     assert coverage[("salesforce", "Lead")] == ("None", "None", 0)
-    assert len(coverage) == 17
+    # the seed marketing_costs (other_cost) is empty by default
+    assert coverage[("seeds", "marketing_costs")] == ("None", "None", 0)
+    assert len(coverage) == 18
 
 
 def test_a_kpi_is_not_covered_before_its_latest_source_starts(
