@@ -5,6 +5,9 @@
 --                   channels). Money targets convert to the reporting currency with the latest
 --                   ECB rate on or before period_start (each budget month before summing); an
 --                   empty currency is the reporting currency
+--                   Weeks without a target of their own take, for additive KPIs (below), their
+--                   days' share of the month targets (target / days of the month, summed over
+--                   the 7 days; all 7 days need a month target)
 --   attainment      value / target (NULL when either is NULL or the target is 0)
 --   target_to_date  additive KPIs (unit count or currency and a formula without '/' that is
 --                   not measured at the period end, such as arr) accrue their target over the
@@ -189,25 +192,69 @@ classified as (
     from definitions
 ),
 
+month_targets as (
+    select chosen.*
+    from chosen
+    inner join classified on classified.kpi = chosen.kpi
+    where chosen.grain = 'month' and classified.is_additive
+),
+
+week_days as (
+    select
+        period_start as week_start,
+        cast(unnest(generate_series(period_start, period_end, interval 1 day)) as date) as day
+    from periods
+    where grain = 'week'
+),
+
+week_shares as (
+    select
+        month_targets.kpi,
+        'week' as grain,
+        week_days.week_start as period_start,
+        month_targets.segment_type,
+        month_targets.segment_value,
+        sum(month_targets.target / day(last_day(month_targets.period_start))) as target
+    from week_days
+    inner join month_targets
+        on month_targets.period_start = cast(date_trunc('month', week_days.day) as date)
+    group by all
+    having count(*) = 7
+),
+
+with_weeks as (
+    select * from chosen
+    union all
+    select week_shares.*
+    from week_shares
+    left join chosen
+        on chosen.kpi = week_shares.kpi
+        and chosen.grain = week_shares.grain
+        and chosen.period_start = week_shares.period_start
+        and chosen.segment_type = week_shares.segment_type
+        and chosen.segment_value = week_shares.segment_value
+    where chosen.kpi is null
+),
+
 judged as (
     select
-        chosen.*,
+        with_weeks.*,
         kpis.value,
         classified.direction,
         case
-            when periods.is_complete or not classified.is_additive then chosen.target
-            else chosen.target * periods.days_elapsed / periods.days_in_period
+            when periods.is_complete or not classified.is_additive then with_weeks.target
+            else with_weeks.target * periods.days_elapsed / periods.days_in_period
         end as target_to_date
-    from chosen
+    from with_weeks
     inner join kpis
-        on kpis.kpi = chosen.kpi
-        and kpis.grain = chosen.grain
-        and kpis.period_start = chosen.period_start
-        and kpis.segment_type = chosen.segment_type
-        and kpis.segment_value = chosen.segment_value
+        on kpis.kpi = with_weeks.kpi
+        and kpis.grain = with_weeks.grain
+        and kpis.period_start = with_weeks.period_start
+        and kpis.segment_type = with_weeks.segment_type
+        and kpis.segment_value = with_weeks.segment_value
     inner join periods
-        on periods.grain = chosen.grain and periods.period_start = chosen.period_start
-    inner join classified on classified.kpi = chosen.kpi
+        on periods.grain = with_weeks.grain and periods.period_start = with_weeks.period_start
+    inner join classified on classified.kpi = with_weeks.kpi
 ),
 
 final as (

@@ -48,6 +48,7 @@ NAMED = {
 KPI_LONG = {
     "value", "numerator", "denominator", "previous_value", "change_abs",
     "value_to_date_previous", "same_period_last_year_value",
+    "same_period_last_year_value_to_date",
 }  # fmt: skip
 # tables in the long KPI format: their value-like columns take each row's KPI unit
 KPI_LONG_TABLES = ("mart_kpis", "mart_kpi_signals")

@@ -22,6 +22,7 @@ ACRONYMS = {"ctr", "nrr", "grr", "roas", "romi"}
 MIXED_UNITS = {
     "value", "numerator", "denominator", "previous_value", "change_abs",
     "value_to_date_previous", "same_period_last_year_value",
+    "same_period_last_year_value_to_date",
 }  # fmt: skip
 TABLES = published_names()
 # so do the targets of mart_kpis and mart_kpi_signals

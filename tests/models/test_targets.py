@@ -2,7 +2,8 @@
 int_kpi__targets' target, attainment, target_to_date and on_pace on a hand-made world.
 
 The world: September 2026 is complete (30 days), October 2026 is the as_of period with 10 of
-its 31 days elapsed; the third quarter of 2026 is complete. KPIs: leads (count,
+its 31 days elapsed; the third quarter of 2026 and the weeks of 31 August and 28 September are
+complete. KPIs: leads (count,
 higher_is_better), pipeline (money, higher_is_better), win_rate (ratio), cac (money per
 customer, lower_is_better), arr (money at the period end), marketing_cost (on_target, budgeted
 by channel in budget_plan: channel a 500, 500 and 600 in July to September, channel b 400 in
@@ -21,7 +22,7 @@ from pipeline.seeds import SeedValidationError, load_seeds
 from pipeline.settings import PROJECT_ROOT
 from tests.models.targets_world import DEFINITIONS, rules, run_model, table
 
-SEP, OCT, Q3 = "2026-09-01", "2026-10-01", "2026-07-01"
+SEP, OCT, Q3, WEEK = "2026-09-01", "2026-10-01", "2026-07-01", "2026-09-28"
 KPI_ROW = (
     "kpi varchar, grain varchar, period_start date, segment_type varchar, segment_value varchar"
 )
@@ -56,9 +57,14 @@ def targets() -> dict[tuple[str, str, str, str], dict[str, Any]]:
         ("2026-09-01", "a", 600, "USD"), ("2026-09-01", "b", 400, ""),
     ])  # fmt: skip
     rules(con)
-    periods = "grain varchar, period_start date, is_complete boolean, days_elapsed bigint, "
-    table(con, "intermediate.int_reporting__periods", periods + "days_in_period bigint", [
-        ("month", SEP, True, 30, 30), ("month", OCT, False, 10, 31), ("quarter", Q3, True, 92, 92),
+    periods = (
+        "grain varchar, period_start date, period_end date, is_complete boolean, "
+        "days_elapsed bigint, days_in_period bigint"
+    )
+    table(con, "intermediate.int_reporting__periods", periods, [
+        ("month", SEP, "2026-09-30", True, 30, 30), ("month", OCT, "2026-10-31", False, 10, 31),
+        ("quarter", Q3, "2026-09-30", True, 92, 92),
+        ("week", "2026-08-31", "2026-09-06", True, 7, 7), ("week", WEEK, "2026-10-04", True, 7, 7),
     ])  # fmt: skip
     rates = "rate_date date, currency varchar, rate_to_reporting double"
     table(con, "intermediate.int_fx__daily_rates", rates, [
@@ -67,6 +73,9 @@ def targets() -> dict[tuple[str, str, str, str], dict[str, Any]]:
     table(con, "intermediate.int_kpi__kpis", f"{KPI_ROW}, value double", [
         ("leads", "month", SEP, "total", "total", 90),
         ("leads", "month", OCT, "total", "total", 40),
+        ("leads", "week", "2026-08-31", "total", "total", 8),
+        ("leads", "week", WEEK, "total", "total", 20),
+        ("win_rate", "week", WEEK, "total", "total", 0.2),
         ("pipeline", "month", SEP, "total", "total", 1500),
         ("win_rate", "month", OCT, "total", "total", 0.2),
         ("cac", "month", SEP, "total", "total", 120),
@@ -84,6 +93,21 @@ def targets() -> dict[tuple[str, str, str, str], dict[str, Any]]:
 
 def row(targets: dict[Any, dict[str, Any]], kpi: str, period: str, **key: str) -> dict[str, Any]:
     return targets[(kpi, key.get("grain", "month"), period, key.get("segment", "total"))]
+
+
+def test_a_week_takes_its_days_share_of_the_month_targets(
+    targets: dict[Any, dict[str, Any]],
+) -> None:
+    # 28-30 September at 120 / 30 = 4 a day, 1-4 October at 93 / 31 = 3 a day
+    week = row(targets, "leads", WEEK, grain="week")
+    assert (week["target"], week["on_pace"]) == (pytest.approx(24.0), False)  # 20 < 24
+
+
+def test_a_week_with_unplanned_days_or_of_a_ratio_has_no_derived_target(
+    targets: dict[Any, dict[str, Any]],
+) -> None:
+    assert ("leads", "week", "2026-08-31", "total") not in targets  # 31 August has none
+    assert ("win_rate", "week", WEEK, "total") not in targets
 
 
 def test_attainment_is_value_over_target(targets: dict[Any, dict[str, Any]]) -> None:
