@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "pipeline.generate",
         "pipeline.publish",
         "pipeline.seeds",
+        "pipeline.report",
     ),
     ("checks",),
     ("pipeline.defs",),
