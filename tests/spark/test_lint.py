@@ -61,7 +61,7 @@ def test_findings_name_file_line_and_construct(tmp_path: Path) -> None:
     path = root / "intermediate" / "int_bad.sql"
     assert [(f.path, f.line, f.construct) for f in found] == [
         (path, 8, "hash()"),
-        (path, 9, "cast to hugeint"),
+        (path, 9, "type hugeint"),
         (path, 10, "list slice [a:b]"),
         (path, 17, "asof join"),
         (path, 21, "* replace/rename"),

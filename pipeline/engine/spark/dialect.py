@@ -26,6 +26,10 @@ DuckDB -> stock Spark output -> here:
   an interval) -> microseconds / 1e6.
 - `to_days(n)`: unknown on Spark -> `make_dt_interval(n)`.
 - `format('{}-{}', a, b)`: `format_string` prints `{}` -> `format_string('%s-%s', a, b)`.
+- `with x as not materialized (...)` (the engine's import CTEs): a syntax error -> no hint.
+- `select * ... qualify w = 1`: the window column `_w` added to the output -> `* except (_w)`.
+- `length(list)` (DuckDB's length takes lists too): an error -> `size()` where the argument is
+  visibly a list; `strlen(s)` (bytes): unknown -> `octet_length(s)`.
 
 Null ordering (DuckDB sorts NULLs last ascending) and timestamps without time zone (`timestamp`
 is `timestamp_ntz`) are already handled by sqlglot; the session must also run in UTC with
@@ -38,7 +42,7 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from sqlglot import exp
+from sqlglot import exp, transforms
 from sqlglot.dialects.spark import Spark
 
 _BOUNDARY_UNITS = frozenset({"YEAR", "QUARTER", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"})
@@ -211,6 +215,51 @@ def _to_days(generator: Any, expression: exp.ToDays) -> str:
     return f"MAKE_DT_INTERVAL({generator.sql(expression.this)})"
 
 
+def _eliminate_qualify(expression: exp.Expr) -> exp.Expr:
+    """sqlglot's QUALIFY rewrite, minus the window columns it adds to a `select *`."""
+    if not (isinstance(expression, exp.Select) and expression.args.get("qualify")):
+        return expression
+    star, kept = expression.is_star, len(expression.selects)
+    rewritten = transforms.eliminate_qualify(expression)
+    if not star or not isinstance(rewritten, exp.Select):
+        return rewritten
+    inner = rewritten.find(exp.Subquery)
+    added = [e.alias_or_name for e in inner.this.selects[kept:]] if inner is not None else []
+    if added:
+        rewritten.set("expressions", [exp.Star(except_=[exp.column(name) for name in added])])
+    return rewritten
+
+
+_ARRAYS = (exp.Array, exp.Split, exp.RegexpExtractAll, exp.ArrayAgg, exp.ArrayConcat)
+
+
+def _length(generator: Any, expression: exp.Length) -> str:
+    """`size` for what is visibly a list (DuckDB's length() takes both), else `length`."""
+    value = expression.this
+    candidates = [value, *value.expressions] if isinstance(value, exp.Coalesce) else [value]
+    name = "SIZE" if any(isinstance(c, _ARRAYS) for c in candidates) else "LENGTH"
+    return str(generator.func(name, value))
+
+
+_RENAMED = {"strlen": "OCTET_LENGTH"}
+
+
+def _anonymous(generator: Any, expression: exp.Anonymous) -> str:
+    name = _RENAMED.get(expression.name.lower())
+    if name is None:
+        return str(generator.anonymous_sql(expression))
+    return str(generator.func(name, *expression.expressions))
+
+
+def _cte(generator: Any, expression: exp.CTE) -> str:
+    """A CTE without DuckDB's `[not] materialized` hint (Spark plans CTEs itself)."""
+    if expression.args.get("materialized") is None:
+        return str(generator.cte_sql(expression))
+    plain = expression.copy()
+    plain.set("materialized", None)
+    return str(generator.cte_sql(plain))
+
+
 def _format(generator: Any, expression: exp.Format) -> str:
     template = expression.this
     if isinstance(template, exp.Literal) and template.is_string:
@@ -240,6 +289,17 @@ class MopsSpark(Spark):
             exp.TimeToUnix: _time_to_unix,
             exp.ToDays: _to_days,
             exp.Format: _format,
+            exp.CTE: _cte,
+            exp.Length: _length,
+            exp.Anonymous: _anonymous,
+            exp.Select: transforms.preprocess(
+                [
+                    _eliminate_qualify,
+                    transforms.eliminate_distinct_on,
+                    transforms.unnest_to_explode,
+                    transforms.any_to_exists,
+                ]
+            ),
         }
 
 

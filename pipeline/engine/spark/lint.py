@@ -45,6 +45,7 @@ DUCKDB_ONLY_FUNCTIONS = {
     "jaro_winkler_similarity": "no Spark builtin; compute it in ingest",
     "damerau_levenshtein": "no Spark builtin; compute it in ingest",
     "printf": "use format('{}', ...)",
+    "nfc_normalize": "Spark has no Unicode normalization; normalize in ingest",
 }
 # sqlglot's names of DuckDB types with no Spark type -> the name a model spells
 DUCKDB_ONLY_TYPES = {
@@ -124,15 +125,15 @@ def _star(node: exp.Expr) -> tuple[str, str, str] | None:
     return None
 
 
-def _cast(node: exp.Expr) -> tuple[str, str, str] | None:
+def _type(node: exp.Expr) -> tuple[str, str, str] | None:
     from sqlglot import exp
 
-    if not isinstance(node, (exp.Cast, exp.TryCast)):
+    if not isinstance(node, exp.DataType):
         return None
-    kind = node.to.this.name if node.to is not None else ""
+    kind = node.this.name if hasattr(node.this, "name") else ""
     if kind in DUCKDB_ONLY_TYPES:
         name = DUCKDB_ONLY_TYPES[kind]
-        return (f"cast to {name}", rf"\b{name}\b", "cast to bigint, decimal(38, 0) or varchar")
+        return (f"type {name}", rf"\b{name}\b", "use bigint, decimal(38, 0) or varchar")
     return None
 
 
@@ -183,7 +184,7 @@ CHECKS: tuple[Check, ...] = (
     _function,
     _asof,
     _star,
-    _cast,
+    _type,
     _quantile_list,
     _regexp,
     _slice,

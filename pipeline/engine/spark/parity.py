@@ -63,3 +63,15 @@ def differences(
         return [f"{len(a)} rows != {len(b)} rows"]
     found = [f"{x!r} != {y!r}" for x, y in zip(a, b, strict=True) if not same(x, y)]
     return found[:limit]
+
+
+def compare_relation(con: Any, spark: Any, schema: str, name: str) -> list[str]:
+    """How `schema.name` differs between a DuckDB connection and a Spark session (columns by
+    name, then rows); empty when equal."""
+    duck = con.execute(f'select * from "{schema}"."{name}"')
+    duck_columns = [d[0] for d in duck.description]
+    duck_rows = duck.fetchall()
+    frame = spark.table(f"`{schema}`.`{name}`")
+    if [c.lower() for c in frame.columns] != [c.lower() for c in duck_columns]:
+        return [f"columns {duck_columns} != {frame.columns}"]
+    return differences(duck_rows, [tuple(row) for row in frame.collect()])
