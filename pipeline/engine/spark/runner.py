@@ -178,6 +178,6 @@ def materialize(spark: SparkSession, model: Model, sql: str, lake: str) -> int |
         spark.sql(f"create or replace view {lakes.table_name(model.schema, model.name)} as\n{sql}")
         return None
     location = lakes.new_location(lake, model.schema, model.name)
-    spark.sql(sql).write.mode("errorifexists").parquet(location)
+    spark.sql(sql).write.mode("error").parquet(location)
     lakes.swap_in(spark, model.schema, model.name, location)
     return int(spark.table(f"{model.schema}.{model.name}").count())
