@@ -3,6 +3,7 @@ from a small generated world, compared row for row with the same models built on
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -138,18 +139,18 @@ def test_real_models_equal_on_both_engines(spark: SparkSession, tmp_path: Path) 
 def test_swap_in_replaces_a_view_and_recreates_a_table_whose_columns_changed(
     spark: SparkSession, tmp_path: Path
 ) -> None:
-    lake = str(tmp_path / "lake")
-    spark.sql("create database if not exists swaps")
-    spark.sql("create or replace view swaps.t as select 1 as id")
-    first = lakes.new_location(lake, "swaps", "t")
+    lake, schema = str(tmp_path / "lake"), f"swaps_{uuid.uuid4().hex[:8]}"
+    spark.sql(f"create database {schema}")
+    spark.sql(f"create view {schema}.t as select 1 as id")
+    first = lakes.new_location(lake, schema, "t")
     spark.range(3).write.parquet(first)
-    lakes.swap_in(spark, "swaps", "t", first)
-    assert spark.catalog.getTable("swaps.t").tableType != "VIEW"
-    assert spark.table("swaps.t").count() == 3
+    lakes.swap_in(spark, schema, "t", first)
+    assert spark.catalog.getTable(f"{schema}.t").tableType != "VIEW"
+    assert spark.table(f"{schema}.t").count() == 3
 
-    second = lakes.new_location(lake, "swaps", "t")
+    second = lakes.new_location(lake, schema, "t")
     spark.range(2).selectExpr("id", "id * 2 as twice").write.parquet(second)
-    lakes.swap_in(spark, "swaps", "t", second)
-    assert spark.table("swaps.t").columns == ["id", "twice"]
-    assert sorted(tuple(r) for r in spark.table("swaps.t").collect()) == [(0, 0), (1, 2)]
+    lakes.swap_in(spark, schema, "t", second)
+    assert spark.table(f"{schema}.t").columns == ["id", "twice"]
+    assert sorted(tuple(r) for r in spark.table(f"{schema}.t").collect()) == [(0, 0), (1, 2)]
     assert not Path(first).exists()
