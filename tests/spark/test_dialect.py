@@ -138,6 +138,11 @@ CASES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
         f"select i, 'x' || s from {ROWS} where i <= 2",
         [(1, "xb"), (2, None)],
     ),
+    "nfc_normalize": (
+        "select nfc_normalize('cafe\u0301'), length(nfc_normalize('cafe\u0301')), "
+        "nfc_normalize(null)",
+        [("caf\u00e9", 4, None)],
+    ),
     "split_part": ("select split_part('a,b,c', ',', 2), split_part('a,b', ',', 5)", [("b", "")]),
     "string_split_literal": ("select string_split('a.b', '.')", [(["a", "b"],)]),
     # dates and timestamps without time zone

@@ -101,6 +101,8 @@ REAL_MODELS = [
     "stg_salesforce__account",
     "stg_salesforce__campaign",
     "stg_salesforce__campaign_member",
+    "stg_salesforce__contact",
+    "stg_salesforce__lead",
     "stg_salesforce__opportunity",
     "stg_salesforce__opportunity_contact_role",
     "stg_salesforce__opportunity_history",

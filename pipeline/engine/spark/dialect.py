@@ -30,6 +30,7 @@ DuckDB -> stock Spark output -> here:
 - `select * ... qualify w = 1`: the window column `_w` added to the output -> `* except (_w)`.
 - `length(list)` (DuckDB's length takes lists too): an error -> `size()` where the argument is
   visibly a list; `strlen(s)` (bytes): unknown -> `octet_length(s)`.
+- `nfc_normalize(s)`: unknown -> ICU4J's NFC (shipped with Spark 4) through `reflect`.
 
 Null ordering (DuckDB sorts NULLs last ascending) and timestamps without time zone (`timestamp`
 is `timestamp_ntz`) are already handled by sqlglot; the session must also run in UTC with
@@ -244,7 +245,18 @@ def _length(generator: Any, expression: exp.Length) -> str:
 _RENAMED = {"strlen": "OCTET_LENGTH"}
 
 
+def _nfc_normalize(generator: Any, value: exp.Expr) -> str:
+    """NFC through the ICU4J that ships with Spark 4 (`reflect` fails on NULL: kept NULL)."""
+    text = generator.sql(value)
+    return (
+        f"CASE WHEN {text} IS NULL THEN NULL "
+        f"ELSE REFLECT('com.ibm.icu.text.Normalizer', 'compose', CAST({text} AS STRING), FALSE) END"
+    )
+
+
 def _anonymous(generator: Any, expression: exp.Anonymous) -> str:
+    if expression.name.lower() == "nfc_normalize" and len(expression.expressions) == 1:
+        return _nfc_normalize(generator, expression.expressions[0])
     name = _RENAMED.get(expression.name.lower())
     if name is None:
         return str(generator.anonymous_sql(expression))

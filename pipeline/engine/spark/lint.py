@@ -45,7 +45,6 @@ DUCKDB_ONLY_FUNCTIONS = {
     "jaro_winkler_similarity": "no Spark builtin; compute it in ingest",
     "damerau_levenshtein": "no Spark builtin; compute it in ingest",
     "printf": "use format('{}', ...)",
-    "nfc_normalize": "Spark has no Unicode normalization; normalize in ingest",
 }
 # sqlglot's names of DuckDB types with no Spark type -> the name a model spells
 DUCKDB_ONLY_TYPES = {
