@@ -143,6 +143,26 @@ CASES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
         "nfc_normalize(null)",
         [("caf\u00e9", 4, None)],
     ),
+    "json_as_text": (
+        "select cast('{\"a\": 1}' as json) ->> 'a', cast(null as json)",
+        [("1", None)],
+    ),
+    "json_array_elements": (
+        "select e ->> 'b' from (select unnest(cast("
+        '\'[{"a": 1, "b": "x"}, {"b": "y"}, 3]\' as json[])) as e)',
+        [("x",), ("y",), (None,)],
+    ),
+    "json_type": (
+        "select json_type('[1]'), json_type(' {}'), json_type('\"a\"'), json_type('true'), "
+        "json_type('null'), json_type('1.5'), json_type('-2'), json_type('7'), "
+        "json_type(cast(null as json))",
+        [("ARRAY", "OBJECT", "VARCHAR", "BOOLEAN", "NULL", "DOUBLE", "BIGINT", "UBIGINT", None)],
+    ),
+    "unnest_inside_an_expression": (
+        "select cast(unnest(generate_series(date '2026-01-30', date '2026-02-01', "
+        "interval 1 day)) as date) + 1 as d",
+        [(D(2026, 1, 31),), (D(2026, 2, 1),), (D(2026, 2, 2),)],
+    ),
     "split_part": ("select split_part('a,b,c', ',', 2), split_part('a,b', ',', 5)", [("b", "")]),
     "string_split_literal": ("select string_split('a.b', '.')", [(["a", "b"],)]),
     # dates and timestamps without time zone

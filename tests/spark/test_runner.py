@@ -94,9 +94,12 @@ def test_a_model_spark_cannot_run_is_rejected_before_anything_builds(
 # the rest are listed in docs/spark.md with what keeps them on DuckDB for now.
 REAL_MODELS = [
     "stg_fx__ecb_rates",
+    "int_fx__daily_rates",
     "stg_google_ads__campaign_stats",
     "stg_linkedin_ads__ad_analytics",
     "stg_microsoft_ads__campaign_performance",
+    "stg_meta_ads__insights",
+    "int_ad_spend__daily",
     "stg_marketo__programs",
     "stg_salesforce__account",
     "stg_salesforce__campaign",

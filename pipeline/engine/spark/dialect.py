@@ -27,10 +27,15 @@ DuckDB -> stock Spark output -> here:
 - `to_days(n)`: unknown on Spark -> `make_dt_interval(n)`.
 - `format('{}-{}', a, b)`: `format_string` prints `{}` -> `format_string('%s-%s', a, b)`.
 - `with x as not materialized (...)` (the engine's import CTEs): a syntax error -> no hint.
+- `cast(unnest(list) as date)`: a generator inside an expression, an error ->
+  `explode(transform(list, e -> cast(e as date)))`.
 - `select * ... qualify w = 1`: the window column `_w` added to the output -> `* except (_w)`.
 - `length(list)` (DuckDB's length takes lists too): an error -> `size()` where the argument is
   visibly a list; `strlen(s)` (bytes): unknown -> `octet_length(s)`.
 - `nfc_normalize(s)`: unknown -> ICU4J's NFC (shipped with Spark 4) through `reflect`.
+- `cast(x as json)`: no JSON type -> a string; `cast(x as json[])` -> `from_json(x,
+  'array<string>')` (objects and numbers as JSON text; a string element loses its quotes);
+  `json_type(x)`: unknown -> read from the text's first character.
 
 Null ordering (DuckDB sorts NULLs last ascending) and timestamps without time zone (`timestamp`
 is `timestamp_ntz`) are already handled by sqlglot; the session must also run in UTC with
@@ -231,6 +236,30 @@ def _eliminate_qualify(expression: exp.Expr) -> exp.Expr:
     return rewritten
 
 
+_ELEMENT = "__mops_element"
+
+
+def _hoist_explode(expression: exp.Expr) -> exp.Expr:
+    """`f(unnest(list))` as `explode(transform(list, e -> f(e)))`: Spark allows a generator
+    only at the top of a projection."""
+    if not isinstance(expression, exp.Select):
+        return expression
+    for projection in expression.expressions:
+        inner = projection.this if isinstance(projection, exp.Alias) else projection
+        found = [n for n in inner.find_all(exp.Explode) if type(n) is exp.Explode]
+        if len(found) != 1 or found[0] is inner:
+            continue
+        array = found[0].this
+        found[0].replace(exp.column(_ELEMENT))
+        body = inner.copy()
+        function = exp.Anonymous(
+            this="TRANSFORM",
+            expressions=[array, exp.Lambda(this=body, expressions=[exp.to_identifier(_ELEMENT)])],
+        )
+        inner.replace(exp.Explode(this=function))
+    return expression
+
+
 _ARRAYS = (exp.Array, exp.Split, exp.RegexpExtractAll, exp.ArrayAgg, exp.ArrayConcat)
 
 
@@ -261,6 +290,33 @@ def _anonymous(generator: Any, expression: exp.Anonymous) -> str:
     if name is None:
         return str(generator.anonymous_sql(expression))
     return str(generator.func(name, *expression.expressions))
+
+
+def _is_json(data_type: exp.Expr | None) -> bool:
+    return isinstance(data_type, exp.DataType) and data_type.this.name == "JSON"
+
+
+def _cast(generator: Any, expression: exp.Cast) -> str:
+    """`json` is text on Spark; a `json[]` cast parses the array, elements as JSON text."""
+    target, value = expression.to, generator.sql(expression.this)
+    if _is_json(target):
+        return f"CAST({value} AS STRING)"
+    if target.this.name == "ARRAY" and target.expressions and _is_json(target.expressions[0]):
+        return f"FROM_JSON(CAST({value} AS STRING), 'ARRAY<STRING>')"
+    return str(generator.cast_sql(expression))
+
+
+def _json_type(generator: Any, expression: exp.JSONType) -> str:
+    """DuckDB's `json_type` from the first character of the JSON text."""
+    first = f"SUBSTR(LTRIM({generator.sql(expression.this)}), 1, 1)"
+    text = generator.sql(expression.this)
+    return (
+        f"CASE WHEN {text} IS NULL THEN NULL WHEN {first} = '[' THEN 'ARRAY' "
+        f"WHEN {first} = '{{' THEN 'OBJECT' WHEN {first} = '\"' THEN 'VARCHAR' "
+        f"WHEN {first} IN ('t', 'f') THEN 'BOOLEAN' WHEN {first} = 'n' THEN 'NULL' "
+        f"WHEN {text} RLIKE '[.eE]' THEN 'DOUBLE' WHEN {first} = '-' THEN 'BIGINT' "
+        "ELSE 'UBIGINT' END"
+    )
 
 
 def _cte(generator: Any, expression: exp.CTE) -> str:
@@ -302,10 +358,13 @@ class MopsSpark(Spark):
             exp.ToDays: _to_days,
             exp.Format: _format,
             exp.CTE: _cte,
+            exp.Cast: _cast,
+            exp.JSONType: _json_type,
             exp.Length: _length,
             exp.Anonymous: _anonymous,
             exp.Select: transforms.preprocess(
                 [
+                    _hoist_explode,
                     _eliminate_qualify,
                     transforms.eliminate_distinct_on,
                     transforms.unnest_to_explode,

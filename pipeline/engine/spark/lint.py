@@ -54,7 +54,6 @@ DUCKDB_ONLY_TYPES = {
     "UINT": "uinteger",
     "USMALLINT": "usmallint",
     "UTINYINT": "utinyint",
-    "JSON": "json",
     "UNION": "union",
     "ENUM": "enum",
 }
