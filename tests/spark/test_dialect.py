@@ -152,6 +152,10 @@ CASES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
         '\'[{"a": 1, "b": "x"}, {"b": "y"}, 3]\' as json[])) as e)',
         [("x",), ("y",), (None,)],
     ),
+    "json_list_of_paths": (
+        "select '{\"a\": 1, \"b c\": \"x\"}' ->> ['$.a', '$.\"b c\"', '$.z']",
+        [(["1", "x", None],)],
+    ),
     "json_type": (
         "select json_type('[1]'), json_type(' {}'), json_type('\"a\"'), json_type('true'), "
         "json_type('null'), json_type('1.5'), json_type('-2'), json_type('7'), "

@@ -59,3 +59,25 @@ def test_rows_compare_within_one_relative_tolerance() -> None:
     assert differences([("a", None), ("b", 1)], [("b", 1.0), ("a", None)]) == []
     assert differences([(float("nan"),)], [(float("nan"),)]) == []
     assert differences([(1,)], [(1,), (1,)]) == ["1 rows != 2 rows"]
+
+
+def test_union_by_name_and_star_replace_expand_from_the_catalog_columns() -> None:
+    from pipeline.engine.spark.expand import expand, needs_schema
+
+    query = sqlglot.parse_one(
+        "with a as (select * from raw.t), b as (select 1 as z, k from raw.u) "
+        "select * replace (x + 1 as x) from a union all by name select * from b",
+        read="duckdb",
+    )
+    columns = {("raw", "t"): {"k": "int", "x": "int"}, ("raw", "u"): {"k": "int"}}
+    assert needs_schema(query)
+    expanded = expand(query, lambda schema, name: columns[(schema, name)])
+    assert not needs_schema(expanded)
+    assert expanded.sql(dialect=MopsSpark) == (
+        "WITH a AS (SELECT t.k AS k, t.x AS x FROM raw.t AS t), "
+        "b AS (SELECT 1 AS z, u.k AS k FROM raw.u AS u) "
+        "SELECT _by_name_l.k, _by_name_l.x, NULL AS z "
+        "FROM (SELECT a.k AS k, a.x + 1 AS x FROM a AS a) AS _by_name_l "
+        "UNION ALL SELECT _by_name_r.k, NULL AS x, _by_name_r.z "
+        "FROM (SELECT b.z AS z, b.k AS k FROM b AS b) AS _by_name_r"
+    )

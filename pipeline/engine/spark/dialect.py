@@ -35,7 +35,8 @@ DuckDB -> stock Spark output -> here:
 - `nfc_normalize(s)`: unknown -> ICU4J's NFC (shipped with Spark 4) through `reflect`.
 - `cast(x as json)`: no JSON type -> a string; `cast(x as json[])` -> `from_json(x,
   'array<string>')` (objects and numbers as JSON text; a string element loses its quotes);
-  `json_type(x)`: unknown -> read from the text's first character.
+  `json_type(x)`: unknown -> read from the text's first character; `j ->> ['$.a', '$.b']`
+  (a list of paths) -> `array(get_json_object(j, '$.a'), ...)`.
 
 Null ordering (DuckDB sorts NULLs last ascending) and timestamps without time zone (`timestamp`
 is `timestamp_ntz`) are already handled by sqlglot; the session must also run in UTC with
@@ -319,6 +320,26 @@ def _json_type(generator: Any, expression: exp.JSONType) -> str:
     )
 
 
+_STOCK_JSON_SCALAR = Spark.Generator.TRANSFORMS.get(exp.JSONExtractScalar)
+
+
+def _json_extract_scalar(generator: Any, expression: exp.JSONExtractScalar) -> str:
+    """`j ->> ['$.a', '$.b']` (a list of paths: a list of values) as `array(j ->> '$.a', ...)`."""
+    import sqlglot
+
+    paths = expression.expression
+    if not isinstance(paths, exp.Array):
+        if _STOCK_JSON_SCALAR is None:
+            return str(generator.jsonextractscalar_sql(expression))
+        return str(_STOCK_JSON_SCALAR(generator, expression))
+    values = []
+    for path in paths.expressions:
+        single = sqlglot.parse_one(f"__json ->> {path.sql(dialect='duckdb')}", read="duckdb")
+        single.set("this", expression.this.copy())
+        values.append(generator.sql(single))
+    return f"ARRAY({', '.join(values)})"
+
+
 def _cte(generator: Any, expression: exp.CTE) -> str:
     """A CTE without DuckDB's `[not] materialized` hint (Spark plans CTEs itself)."""
     if expression.args.get("materialized") is None:
@@ -360,6 +381,7 @@ class MopsSpark(Spark):
             exp.CTE: _cte,
             exp.Cast: _cast,
             exp.JSONType: _json_type,
+            exp.JSONExtractScalar: _json_extract_scalar,
             exp.Length: _length,
             exp.Anonymous: _anonymous,
             exp.Select: transforms.preprocess(

@@ -116,10 +116,22 @@ def _asof(node: exp.Expr) -> tuple[str, str, str] | None:
 def _star(node: exp.Expr) -> tuple[str, str, str] | None:
     from sqlglot import exp
 
-    if isinstance(node, exp.Star) and (node.args.get("replace") or node.args.get("rename")):
-        return ("* replace/rename", r"\*\s*(replace|rename)\b", "list the columns")
+    if isinstance(node, exp.Star) and node.args.get("rename"):
+        return ("* rename", r"\*\s*rename\b", "list the columns")
     if isinstance(node, exp.Columns):
         return ("columns(...)", r"\bcolumns\s*\(", "list the columns")
+    return None
+
+
+def _recursive_key(node: exp.Expr) -> tuple[str, str, str] | None:
+    from sqlglot import exp
+
+    if isinstance(node, exp.CTE) and node.args.get("key_expressions"):
+        return (
+            "recursive cte using key",
+            r"\busing\s+key\b",
+            "iterate a fixed number of times with joins, or compute it in DuckDB",
+        )
     return None
 
 
@@ -170,14 +182,6 @@ def _slice(node: exp.Expr) -> tuple[str, str, str] | None:
     return None
 
 
-def _set_by_name(node: exp.Expr) -> tuple[str, str, str] | None:
-    from sqlglot import exp
-
-    if isinstance(node, exp.Union) and node.args.get("by_name"):
-        return ("union by name", r"\bby\s+name\b", "list the columns in the same order")
-    return None
-
-
 CHECKS: tuple[Check, ...] = (
     _function,
     _asof,
@@ -186,7 +190,7 @@ CHECKS: tuple[Check, ...] = (
     _quantile_list,
     _regexp,
     _slice,
-    _set_by_name,
+    _recursive_key,
 )
 
 

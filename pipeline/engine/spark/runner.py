@@ -2,7 +2,8 @@
 
 `view`: `create or replace view`. `table` (and, for now, `incremental`, rebuilt in full): the
 query written as Parquet to a new lake folder, then swapped into the catalog (`lake.swap_in`).
-Ephemeral models are inlined by the compiler as on DuckDB. Seeds, sources and models outside
+Ephemeral models are inlined by the compiler as on DuckDB; `union by name` and `* replace` are
+expanded from the catalog's columns (`expand.py`). Seeds, sources and models outside
 the selection are read as tables already in the catalog (`inputs_of`, `lake.copy_from_duckdb`).
 The lint runs first: a model Spark cannot run as DuckDB does fails before anything is built.
 """
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.engine.spark import lake as lakes
+from pipeline.engine.spark.expand import Columns
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -43,12 +45,32 @@ class SparkModelResult:
         return self.status == "success"
 
 
-def spark_sql(project: Project, model: Model, vars: Mapping[str, Any] | None = None) -> str:
-    """The Spark SQL of `model`: its compiled DuckDB SQL transpiled by `MopsSpark`."""
+def spark_sql(
+    project: Project,
+    model: Model,
+    vars: Mapping[str, Any] | None = None,
+    columns: Columns | None = None,
+) -> str:
+    """The Spark SQL of `model`: its compiled DuckDB SQL transpiled by `MopsSpark`; `union by
+    name` and `* replace` need the input tables' `columns` (`expand.py`)."""
     from pipeline.engine.compile import compile_model, parse
     from pipeline.engine.spark.dialect import to_spark
+    from pipeline.engine.spark.expand import expand, needs_schema
 
-    return to_spark(parse(compile_model(project, model, vars=vars)))
+    query = parse(compile_model(project, model, vars=vars))
+    if columns is not None and needs_schema(query):
+        query = expand(query, columns)
+    return to_spark(query)
+
+
+def catalog_columns(spark: SparkSession) -> Columns:
+    """The columns and Spark types of a catalog table, for `expand.py`."""
+
+    def columns(schema: str, name: str) -> dict[str, str]:
+        fields = spark.table(f"{lakes.table_name(schema, name)}").schema.fields
+        return {field.name: field.dataType.simpleString() for field in fields}
+
+    return columns
 
 
 def inputs_of(project: Project, selected: Iterable[str]) -> list[tuple[str, str]]:
@@ -145,7 +167,7 @@ def build_one(
     started = time.perf_counter()
     sql = ""
     try:
-        sql = spark_sql(project, model, vars)
+        sql = spark_sql(project, model, vars, catalog_columns(spark))
         rows = materialize(spark, model, sql, lake)
     except Exception as error:  # pyspark's errors share no base class across Connect/classic
         first = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
