@@ -13,7 +13,7 @@
 | `MOPS_LANDING_FOLLOW_SYMLINKS` | off (links leading out of the landing folder are not followed) |
 | `MOPS_FILE_MODE`     | `0600` (warehouse, marts, Parquet, lock and salt files: owner only) |
 | `MOPS_PERSON_KEY_SALT` | generated once into `<warehouse dir>/.mops_person_key_salt` |
-| `MOPS_ENGINE`        | `duckdb` (or `spark`: models run as Spark SQL, docs/spark.md) |
+| `MOPS_ENGINE`        | `duckdb` (or `spark`: the Spark engine, a preview; docs/spark.md) |
 | `MOPS_SPARK_REMOTE`  | none: a local Spark session (`sc://host:15002`: a Spark Connect server) |
 | `MOPS_LAKE`          | `data/lake` (the Parquet tables of the Spark engine; a folder or URI) |
 | `DAGSTER_HOME`       | `dagster_home`                  |
