@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,6 +14,13 @@ import pytest
 os.environ.setdefault("MOPS_SETTLE_SECONDS", "0")
 
 from pipeline.warehouse import connect
+
+# tmp_path (and every tempfile) on a RAM disk where there is one: a build through Dagster commits
+# its event log ~3,600 times, 15 ms each on this machine's disk against 0.3 ms in memory.
+# Files stay real files; MOPS_TEST_TMPDIR overrides the folder, `-` keeps the system default.
+_TEST_TMPDIR = os.environ.get("MOPS_TEST_TMPDIR", "/dev/shm")
+if _TEST_TMPDIR != "-" and os.access(_TEST_TMPDIR, os.W_OK):
+    tempfile.tempdir = _TEST_TMPDIR
 
 # genuine public export files, shipped with their licences (see its README.md)
 REAL_EXPORTS = Path(__file__).resolve().parent / "fixtures" / "real_exports"

@@ -11,8 +11,9 @@
 -- Segments: people by acquisition channel, opportunities by first_touch channel; icp by
 -- account. Rows from the segment's first cohort period through the as_of period; empty
 -- cohorts give rate and days NULL. is_mature: the cohort period's last day is at least
--- var cohort_maturity_days before as_of. value_to_date (the period before the as_of period
--- only): the same KPI over the cohort entering in its to-date window (int_reporting__periods).
+-- var cohort_maturity_days before as_of. value_to_date (the periods with a to_date_end only:
+-- the one before the as_of period and the one a year earlier): the same KPI over the cohort
+-- entering in the to-date window (int_reporting__periods).
 with people as (
     select * from {{ ref('int_kpi__people') }}
 ),

@@ -1,9 +1,10 @@
 -- Every KPI value in long format, before the trend columns: the event-based KPIs
 -- (int_kpi__period_kpis), the funnel cohorts (int_kpi__cohorts), pipeline velocity
 -- (int_kpi__velocity) and ARR / retention (int_kpi__retention). One row per (kpi, grain,
--- period_start, segment_type, segment_value). value_to_date: the period over the to-date window
--- of int_reporting__periods (the period before the as_of period only; NULL for velocity and
--- retention, measured on a day rather than summed over days).
+-- period_start, segment_type, segment_value). value_to_date (the periods with a to_date_end
+-- only: the one before the as_of period and the one a year earlier): the event and cohort KPIs
+-- over the to-date window (int_reporting__periods), the point-in-time KPIs (velocity, ARR and
+-- retention) measured on the window's last day.
 with period_kpis as (
     select * from {{ ref('int_kpi__period_kpis') }}
 ),

@@ -3,7 +3,7 @@
 -- date_trunc of the event date) and aggregated per int_kpi__measure_catalog (count = distinct
 -- entities, sum, median). Segments: total ('total'), channel (event channel), icp ('icp' /
 -- 'non_icp'), opportunity_type (the type group, bookings only); events without a channel, icp
--- segment or opportunity type are not split that way.
+-- segment or opportunity type are not split that way (models/macros/segments.py).
 -- Channels without an ad-spend source (not in fct_ad_spend_daily nor the seed
 -- ad_platform_channels) get an `ad_spend` (and `marketing__ad_spend`) row with a NULL amount in
 -- their first period, so their ad spend is reported as NULL (unknown), never 0; is_ad_channel
@@ -49,19 +49,13 @@ bucketed as (
     inner join catalog on catalog.measure = events.measure
 ),
 
-{%- set grouping_sets %}
-    grouping sets (
-        (measure, aggregation, week),
-        (measure, aggregation, week, channel),
-        (measure, aggregation, week, icp_segment),
-        (measure, aggregation, month),
-        (measure, aggregation, month, channel),
-        (measure, aggregation, month, icp_segment),
-        (measure, aggregation, quarter),
-        (measure, aggregation, quarter, channel),
-        (measure, aggregation, quarter, icp_segment)
-    )
-{%- endset %}
+{%- set grain_keys = [
+    ['measure', 'aggregation', 'week'],
+    ['measure', 'aggregation', 'month'],
+    ['measure', 'aggregation', 'quarter'],
+] %}
+{%- set segments = ['channel', 'icp'] %}
+{%- set grouping_sets = segment_sets(grain_keys, segments) %}
 {%- set grain_labels %}
         case
             when grouping(week) = 0 then 'week'
@@ -71,16 +65,7 @@ bucketed as (
         coalesce(week, month, quarter) as period_start,
 {%- endset %}
 {%- set segment_labels %}
-        case
-            when grouping(channel) = 0 then 'channel'
-            when grouping(icp_segment) = 0 then 'icp'
-            else 'total'
-        end as segment_type,
-        case
-            when grouping(channel) = 0 then channel
-            when grouping(icp_segment) = 0 then icp_segment
-            else 'total'
-        end as segment_value,
+        {{ segment_columns(segments) }},
 {%- endset %}
 {%- set labels %}
         measure,
@@ -130,11 +115,7 @@ counted_distinct as (
         {{- segment_labels }}
         cast(count(*) as double) as amount
     from distinct_entities
-    group by grouping sets (
-        (measure, aggregation, grain, period_start),
-        (measure, aggregation, grain, period_start, channel),
-        (measure, aggregation, grain, period_start, icp_segment)
-    )
+    group by {{ segment_sets([['measure', 'aggregation', 'grain', 'period_start']], segments) }}
 ),
 
 summed as (
@@ -154,8 +135,7 @@ by_opportunity_type as (
         measure,
         aggregation,
         {{- grain_labels }}
-        'opportunity_type' as segment_type,
-        opportunity_type as segment_value,
+        {{ segment_columns(['opportunity_type']) }},
         case aggregation
             when 'sum' then cast(sum(amount) as double)
             when 'median' then cast(median(amount) as double)
@@ -163,11 +143,7 @@ by_opportunity_type as (
         end as amount
     from bucketed
     where opportunity_type is not null
-    group by grouping sets (
-        (measure, aggregation, week, opportunity_type),
-        (measure, aggregation, month, opportunity_type),
-        (measure, aggregation, quarter, opportunity_type)
-    )
+    group by {{ segment_sets(grain_keys, ['opportunity_type'], with_total=false) }}
 ),
 
 -- a channel or icp segment needs a value: events without one are only in the totals

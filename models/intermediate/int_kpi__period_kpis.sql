@@ -16,8 +16,9 @@
 -- cycle (won new-business deals closed by as_of) is on or before as_of (their credit can still
 -- grow as deals close); every other KPI here has is_mature NULL.
 {% set by_touch = ['attributed_revenue_by_touch', 'roas_by_touch', 'romi_by_touch'] %}
--- The *_to_date columns are set on the period before the as_of period only: the same KPI over
--- its to-date window (int_kpi__to_date_measures), filled by the same rules.
+-- The *_to_date columns are set on the periods with a to_date_end only (the one before the
+-- as_of period and the one a year earlier): the same KPI over the to-date window
+-- (int_kpi__to_date_measures), filled by the same rules.
 {% macro filled(alias, values=none) -%}
     case
         when {{ values or alias }}.amount is not null then {{ values or alias }}.amount

@@ -13,13 +13,27 @@
 -- Segments: account channel (its first won opportunity's) and ICP. Rows from the first period
 -- in which one of the segment's contracts starts through the as_of period; arr and
 -- reactivation are 0-filled, the ratios NULL without base accounts.
+-- value_to_date (the periods with a to_date_end only): the same KPI measured on its
+-- to_date_end (int_reporting__periods) instead of its end, with the twelve-month base twelve
+-- months before that day and reactivations through it.
 with contracts as (
     select * from {{ ref('int_kpi__contracts') }}
 ),
 
-periods as (
+calendar as (
     select * from {{ ref('int_reporting__periods') }}
     where grain in ('month', 'quarter')
+),
+
+-- each period measured on its measured_on day, and the periods with a to_date_end also on it
+-- (is_to_date), for value_to_date
+periods as (
+    select grain, period_start, period_end, measured_on, false as is_to_date
+    from calendar
+    union all
+    select grain, period_start, period_end, to_date_end, true
+    from calendar
+    where to_date_end is not null
 ),
 
 account_starts as (
@@ -50,6 +64,7 @@ account_periods as (
     select
         periods.grain,
         periods.period_start,
+        periods.is_to_date,
         account_starts.account_id,
         account_starts.channel,
         account_starts.icp_segment,
@@ -72,7 +87,11 @@ account_periods as (
 ),
 
 reactivated_periods as (
-    select distinct periods.grain, periods.period_start, reactivations.account_id
+    select distinct
+        periods.grain,
+        periods.period_start,
+        periods.is_to_date,
+        reactivations.account_id
     from reactivations
     inner join periods
         on reactivations.starts_on between periods.period_start and periods.measured_on
@@ -86,6 +105,7 @@ flagged as (
     left join reactivated_periods
         on reactivated_periods.grain = account_periods.grain
         and reactivated_periods.period_start = account_periods.period_start
+        and reactivated_periods.is_to_date = account_periods.is_to_date
         and reactivated_periods.account_id = account_periods.account_id
 ),
 
@@ -115,6 +135,7 @@ aggregated as (
     select
         grain,
         period_start,
+        is_to_date,
         segment_type,
         segment_value,
         cast(sum(arr_end) as double) as arr,
@@ -126,35 +147,52 @@ aggregated as (
 ),
 
 {%- macro retention_kpis(suffix) %}
-    select 'nrr{{ suffix }}', grain, period_start, segment_type, segment_value,
+    select 'nrr{{ suffix }}', grain, period_start, is_to_date, segment_type, segment_value,
         coalesce(base_arr_end{{ suffix }}, 0), coalesce(base_arr_start{{ suffix }}, 0),
-        base_arr_end{{ suffix }} / nullif(base_arr_start{{ suffix }}, 0), null
+        base_arr_end{{ suffix }} / nullif(base_arr_start{{ suffix }}, 0)
     from aggregated
     union all
-    select 'grr{{ suffix }}', grain, period_start, segment_type, segment_value,
+    select 'grr{{ suffix }}', grain, period_start, is_to_date, segment_type, segment_value,
         coalesce(base_arr_retained{{ suffix }}, 0), coalesce(base_arr_start{{ suffix }}, 0),
-        base_arr_retained{{ suffix }} / nullif(base_arr_start{{ suffix }}, 0), null
+        base_arr_retained{{ suffix }} / nullif(base_arr_start{{ suffix }}, 0)
     from aggregated
     union all
-    select 'logo_churn_rate{{ suffix }}', grain, period_start, segment_type, segment_value,
-        churned_accounts{{ suffix }}, base_accounts{{ suffix }},
-        churned_accounts{{ suffix }} / nullif(base_accounts{{ suffix }}, 0), null
+    select 'logo_churn_rate{{ suffix }}', grain, period_start, is_to_date, segment_type,
+        segment_value, churned_accounts{{ suffix }},
+        base_accounts{{ suffix }},
+        churned_accounts{{ suffix }} / nullif(base_accounts{{ suffix }}, 0)
     from aggregated
 {%- endmacro %}
 
-final as (
-    select 'arr' as kpi, grain, period_start, segment_type, segment_value,
+measured as (
+    select 'arr' as kpi, grain, period_start, is_to_date, segment_type, segment_value,
         cast(null as double) as numerator, cast(null as double) as denominator,
-        arr as value, cast(null as boolean) as is_mature
+        arr as value
     from aggregated
     union all
-    select 'reactivation', grain, period_start, segment_type, segment_value,
-        null, null, reactivated_accounts, null
+    select 'reactivation', grain, period_start, is_to_date, segment_type, segment_value,
+        null, null, reactivated_accounts
     from aggregated
     union all
     {{- retention_kpis('') }}
     union all
     {{- retention_kpis('_period') }}
+),
+
+final as (
+    select
+        kpi,
+        grain,
+        period_start,
+        segment_type,
+        segment_value,
+        max(numerator) filter (where not is_to_date) as numerator,
+        max(denominator) filter (where not is_to_date) as denominator,
+        max(value) filter (where not is_to_date) as value,
+        cast(null as boolean) as is_mature,
+        max(value) filter (where is_to_date) as value_to_date
+    from measured
+    group by kpi, grain, period_start, segment_type, segment_value
 )
 
 select * from final

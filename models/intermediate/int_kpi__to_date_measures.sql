@@ -1,8 +1,9 @@
--- The base measures of int_kpi__measures over the to-date window of the period before the as_of
--- period (int_reporting__periods.to_date_end): its first N days, N = days elapsed in the as_of
--- period. One row per (measure, grain, period_start, segment) with events in the window; the
--- same aggregation (distinct entities, sum, median) and segments (total, channel, icp). Reads
--- only the events of three short windows, so it adds no rows to the KPI models.
+-- The base measures of int_kpi__measures over the to-date windows of the period before the
+-- as_of period and of the same period a year earlier (int_reporting__periods.to_date_end):
+-- their first N days, N = days elapsed in the as_of period. One row per (measure, grain,
+-- period_start, segment) with events in the window; the same aggregation (distinct entities,
+-- sum, median) and segments (total, channel, icp, opportunity_type; models/macros/segments.py).
+-- Reads only the events of six short windows, so it adds no rows to the KPI models.
 with events as (
     select * from {{ ref('int_kpi__events') }}
 ),
@@ -25,6 +26,7 @@ windowed as (
         windows.period_start,
         events.channel,
         events.icp_segment,
+        events.opportunity_type,
         events.entity_id,
         events.amount
     from events
@@ -33,35 +35,24 @@ windowed as (
     inner join catalog on catalog.measure = events.measure
 ),
 
+{%- set segments = ['channel', 'icp', 'opportunity_type'] %}
+
 aggregated as (
     select
         measure,
         grain,
         period_start,
-        case
-            when grouping(channel) = 0 then 'channel'
-            when grouping(icp_segment) = 0 then 'icp'
-            else 'total'
-        end as segment_type,
-        case
-            when grouping(channel) = 0 then channel
-            when grouping(icp_segment) = 0 then icp_segment
-            else 'total'
-        end as segment_value,
+        {{ segment_columns(segments) }},
         case any_value(aggregation)
             when 'count' then cast(count(distinct entity_id) as double)
             when 'sum' then cast(sum(amount) as double)
             when 'median' then cast(median(amount) as double)
         end as amount
     from windowed
-    group by grouping sets (
-        (measure, grain, period_start),
-        (measure, grain, period_start, channel),
-        (measure, grain, period_start, icp_segment)
-    )
+    group by {{ segment_sets([['measure', 'grain', 'period_start']], segments) }}
 ),
 
--- a channel or icp segment needs a value: events without one are only in the totals
+-- a segment needs a value: events without one are only in the totals
 final as (
     select * from aggregated where segment_value is not null
 )

@@ -7,13 +7,26 @@
 -- numerator = open x win_rate x avg_deal_size, denominator = sales_cycle_days; NULL when any
 -- factor is undefined or the cycle is 0 days. Segments: first_touch channel, account ICP.
 -- Rows from the first period in which the segment has an opportunity created.
+-- value_to_date (the periods with a to_date_end only): the same measured on its
+-- to_date_end (int_reporting__periods), the day as far into it as as_of is into its period.
 with opportunities as (
     select * from {{ ref('int_kpi__opportunities') }}
     where type_group = 'new_business'
 ),
 
-periods as (
+calendar as (
     select * from {{ ref('int_reporting__periods') }}
+),
+
+-- each period measured on its measured_on day, and the periods with a to_date_end also on it
+-- (is_to_date), for value_to_date
+periods as (
+    select grain, period_start, period_end, measured_on, false as is_to_date
+    from calendar
+    union all
+    select grain, period_start, period_end, to_date_end, true
+    from calendar
+    where to_date_end is not null
 ),
 
 segmented as (
@@ -38,6 +51,7 @@ spine as (
         periods.grain,
         periods.period_start,
         periods.measured_on,
+        periods.is_to_date,
         segment_starts.segment_type,
         segment_starts.segment_value
     from periods
@@ -48,6 +62,7 @@ period_deals as (
     select
         spine.grain,
         spine.period_start,
+        spine.is_to_date,
         spine.segment_type,
         spine.segment_value,
         count(*) filter (
@@ -86,6 +101,19 @@ factors as (
     from period_deals
 ),
 
+measured as (
+    select
+        grain,
+        period_start,
+        is_to_date,
+        segment_type,
+        segment_value,
+        open_deals * win_rate * avg_deal_size as numerator,
+        cast(sales_cycle_days as double) as denominator,
+        open_deals * win_rate * avg_deal_size / nullif(sales_cycle_days, 0) as value
+    from factors
+),
+
 final as (
     select
         'pipeline_velocity' as kpi,
@@ -93,11 +121,13 @@ final as (
         period_start,
         segment_type,
         segment_value,
-        open_deals * win_rate * avg_deal_size as numerator,
-        cast(sales_cycle_days as double) as denominator,
-        open_deals * win_rate * avg_deal_size / nullif(sales_cycle_days, 0) as value,
-        cast(null as boolean) as is_mature
-    from factors
+        max(numerator) filter (where not is_to_date) as numerator,
+        max(denominator) filter (where not is_to_date) as denominator,
+        max(value) filter (where not is_to_date) as value,
+        cast(null as boolean) as is_mature,
+        max(value) filter (where is_to_date) as value_to_date
+    from measured
+    group by grain, period_start, segment_type, segment_value
 )
 
 select * from final

@@ -9,11 +9,17 @@
 -- DECIMAL(18, 2) in `currency`, ratios DOUBLE. ad_spend is NULL for a campaign no ad campaign
 -- is linked to (unknown) and 0 in a period without spend for one that is; other sums are 0
 -- when empty; ratios are NULL on a 0 or NULL denominator. One row per period with any event
--- of the campaign. Campaign names for display only (never joined on). Not in mart_kpis
+-- of the campaign, in the periods of int_reporting__periods (none ending before the first data
+-- day). is_covered: every source the row's KPIs need (int_kpi__source_coverage of the KPIs
+-- named like its columns) has data from period_start on, the rule of mart_kpis.is_covered.
+-- Campaign names for display only (never joined on). Not in mart_kpis
 -- (campaign totals are not additive to it: people and deals without a campaign touch are in no
 -- campaign, other_cost has no campaign).
 {% set models = ['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay'] %}
 {% set counts = ['new_leads', 'mqls', 'opportunities_created', 'new_customers'] %}
+{% set row_kpis = counts + ['ad_spend', 'program_cost', 'marketing_cost', 'pipeline_created',
+    'attributed_revenue', 'cpl', 'cost_per_mql', 'cost_per_opportunity', 'cac', 'roas',
+    'romi'] %}
 with events as (
     select * from {{ ref('int_kpi__campaign_events') }}
 ),
@@ -26,8 +32,16 @@ campaigns as (
     select * from {{ ref('stg_salesforce__campaign') }}
 ),
 
-grains as (
-    select grain from (values ('week'), ('month'), ('quarter')) as grains (grain)
+periods as (
+    select grain, period_start from {{ ref('int_reporting__periods') }}
+),
+
+covered as (
+    select max(first_date) as covered_from
+    from {{ ref('int_kpi__source_coverage') }}
+    where kpi in (
+        {%- for kpi in row_kpis %}'{{ kpi }}'{{ ', ' if not loop.last }}{% endfor -%}
+    )
 ),
 
 spend_campaigns as (
@@ -37,10 +51,11 @@ spend_campaigns as (
 bucketed as (
     select
         events.*,
-        grains.grain,
-        cast(date_trunc(grains.grain, events.event_date) as date) as period_start
+        periods.grain,
+        periods.period_start
     from events
-    cross join grains
+    inner join periods
+        on periods.period_start = cast(date_trunc(periods.grain, events.event_date) as date)
 ),
 
 aggregated as (
@@ -115,8 +130,10 @@ final as (
         cast(
             (with_cost.attributed_revenue - with_cost.marketing_cost)
             / nullif(with_cost.marketing_cost, 0) as double
-        ) as romi
+        ) as romi,
+        coalesce(covered.covered_from <= with_cost.period_start, false) as is_covered
     from with_cost
+    cross join covered
     left join campaigns on campaigns.campaign_id = with_cost.campaign_id
 )
 

@@ -6,6 +6,9 @@
 -- alias), impressions and clicks stay NULL for channels without an ad-spend source (unknown,
 -- not empty); undefined ratios are NULL. The money ratios (cpl ... cac, roas, romi) are NULL on
 -- channels whose role is not marketing: they count marketing channels only.
+-- Periods as in mart_kpis (none ending before the first data day). is_covered: every source the
+-- row's KPIs need (int_kpi__source_coverage) has data from period_start on, the rule of
+-- mart_kpis.is_covered applied to the sources of all its columns.
 {% set counts = [
     'impressions', 'clicks', 'new_leads', 'mqls', 'sqls', 'opportunities_created', 'deals_won',
     'new_customers', 'marketing_sourced_deals',
@@ -40,6 +43,14 @@ channel_roles as (
 
 as_of as (
     select * from {{ ref('int_reporting__as_of') }}
+),
+
+covered as (
+    select max(first_date) as covered_from
+    from {{ ref('int_kpi__source_coverage') }}
+    where kpi in (
+        {%- for kpi in kpis %}'{{ kpi }}'{{ ', ' if not loop.last }}{% endfor -%}
+    )
 ),
 
 pivoted as (
@@ -95,10 +106,12 @@ final as (
         cast(pivoted.{{ kpi }} as decimal(18, 2)) as {{ kpi }},
 {%- endfor %}
 {%- for kpi in ratios %}
-        cast(pivoted.{{ kpi }} as double) as {{ kpi }}{{ ',' if not loop.last }}
+        cast(pivoted.{{ kpi }} as double) as {{ kpi }},
 {%- endfor %}
+        coalesce(covered.covered_from <= pivoted.period_start, false) as is_covered
     from pivoted
     cross join as_of
+    cross join covered
     left join channel_roles on channel_roles.channel = pivoted.channel
     left join attributed
         on attributed.grain = pivoted.grain

@@ -4,13 +4,18 @@
 -- first period with data through the as_of period, so the previous row is the previous period
 -- and the row 52 weeks, 12 months or 4 quarters back is the same period last year (checked on
 -- period_start all the same). Reproducible: everything is as of int_reporting__as_of.
+-- target, attainment, target_to_date and on_pace come from int_kpi__targets (seeds kpi_targets
+-- and budget_plan), NULL without a target.
 --   change_abs / change_pct  value against previous_value; change_abs in percentage points for
 --       unit 'ratio' KPIs; change_pct = (value - previous) / abs(previous) x 100
 --   value_to_date_previous   a complete period: previous_value; the incomplete as_of period:
 --       the previous period over its first days_elapsed days (int_kpi__kpis.value_to_date)
+--   same_period_last_year_value_to_date   a complete period: same_period_last_year_value;
+--       the incomplete as_of period: the same period a year earlier over its first
+--       days_elapsed days (value_to_date of that row)
 --   is_covered               every source of kpi_definitions.sources that has rows
---       (mart_source_coverage) has data from period_start on; a source without any row is not
---       in use and not required, a KPI none of whose sources has rows is never covered
+--       (int_kpi__source_coverage) has data from period_start on; a source without any row is
+--       not in use and not required, a KPI none of whose sources has rows is never covered
 {% set years_back = {'week': (52, '364 day'), 'month': (12, '12 month'),
     'quarter': (4, '12 month')} %}
 {% macro pct_change(current, base) -%}
@@ -19,8 +24,26 @@
         else ({{ current }} - {{ base }}) / abs({{ base }}) * 100
     end
 {%- endmacro %}
+{% macro year_ago(column) -%}
+    case grain
+{%- for grain, (back, year) in years_back.items() %}
+            when '{{ grain }}' then
+                case
+                    when lag(period_start, {{ back }}) over trend
+                        = cast(period_start - interval {{ year }} as date)
+                        then lag({{ column }}, {{ back }}) over trend
+                end
+{%- endfor %}
+        end
+{%- endmacro %}
 with kpis as (
     select * from {{ ref('int_kpi__kpis') }}
+),
+
+targets as (
+    select kpi, grain, period_start, segment_type, segment_value, target, attainment,
+        target_to_date, on_pace
+    from {{ ref('int_kpi__targets') }}
 ),
 
 periods as (
@@ -31,24 +54,10 @@ definitions as (
     select * from {{ ref('kpi_definitions') }}
 ),
 
-coverage as (
-    select * from {{ ref('mart_source_coverage') }}
-),
-
-kpi_sources as (
-    select kpi, trim(unnest(string_split(sources, '+'))) as source
-    from definitions
-),
-
 kpi_coverage as (
-    select
-        kpi_sources.kpi,
-        max(coverage.first_date) as covered_from
-    from kpi_sources
-    inner join coverage
-        on coverage.system || '.' || coverage.object = kpi_sources.source
-        and coverage.row_count > 0
-    group by kpi_sources.kpi
+    select kpi, max(first_date) as covered_from
+    from {{ ref('int_kpi__source_coverage') }}
+    group by kpi
 ),
 
 trended as (
@@ -56,16 +65,8 @@ trended as (
         *,
         lag(value) over trend as previous_value,
         lag(value_to_date) over trend as previous_value_to_date,
-        case grain
-{%- for grain, (back, year) in years_back.items() %}
-            when '{{ grain }}' then
-                case
-                    when lag(period_start, {{ back }}) over trend
-                        = cast(period_start - interval {{ year }} as date)
-                        then lag(value, {{ back }}) over trend
-                end
-{%- endfor %}
-        end as same_period_last_year_value
+        {{ year_ago('value') }} as same_period_last_year_value,
+        {{ year_ago('value_to_date') }} as last_year_value_to_date
     from kpis
     window trend as (partition by kpi, grain, segment_type, segment_value order by period_start)
 ),
@@ -82,6 +83,10 @@ described as (
             when periods.is_complete then trended.previous_value
             else trended.previous_value_to_date
         end as value_to_date_previous,
+        case
+            when periods.is_complete then trended.same_period_last_year_value
+            else trended.last_year_value_to_date
+        end as same_period_last_year_value_to_date,
         coalesce(kpi_coverage.covered_from <= trended.period_start, false) as is_covered
     from trended
     inner join periods
@@ -108,12 +113,20 @@ final as (
         {{ pct_change('value', 'value_to_date_previous') }} as change_pct_to_date,
         same_period_last_year_value,
         {{ pct_change('value', 'same_period_last_year_value') }} as yoy_change_pct,
+        same_period_last_year_value_to_date,
+        {{ pct_change('value', 'same_period_last_year_value_to_date') }}
+            as yoy_change_pct_to_date,
         is_complete,
         days_elapsed,
         days_in_period,
         is_covered,
-        is_mature
+        is_mature,
+        target,
+        attainment,
+        target_to_date,
+        on_pace
     from described
+    left join targets using (kpi, grain, period_start, segment_type, segment_value)
 )
 
 select * from final

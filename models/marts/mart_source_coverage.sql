@@ -3,7 +3,15 @@
 -- after staging (latest versions, deleted and merged-away records dropped). The date of a row
 -- is the day it records: created_at (UTC) for CRM and MAP records, the activity day, the ad
 -- platforms' report day, the ECB rate day. An object without rows has NULL dates and 0 rows;
--- activity_types carries no date. mart_kpis.is_covered reads it with kpi_definitions.sources.
+-- activity_types carries no date. The seed marketing_costs (other_cost) is a source too, from
+-- its first month's first day to its last month's last day. mart_kpis.is_covered reads it with
+-- kpi_definitions.sources.
+-- is_activity_log: the object logs activity day by day (Marketo activities, the ad platforms'
+-- daily reports), so its first date is where the delivered history starts; records (CRM and
+-- MAP objects) keep creation dates from before it, and the ECB file ships years of rates.
+-- int_reporting__periods starts the KPI marts' periods at the first activity-log day.
+{% set activity_logs = ['activities', 'campaign_stats', 'insights', 'ad_analytics',
+    'campaign_performance'] %}
 {% set objects = [
     ('salesforce', 'Lead', 'stg_salesforce__lead', 'cast(created_at as date)'),
     ('salesforce', 'Contact', 'stg_salesforce__contact', 'cast(created_at as date)'),
@@ -32,12 +40,21 @@ with coverage as (
     select
         '{{ system }}' as system,
         '{{ object }}' as object,
+        {{ 'true' if object in activity_logs else 'false' }} as is_activity_log,
         min({{ day }}) as first_date,
         max({{ day }}) as last_date,
         count(*) as row_count
     from {{ ref(model) }}
-    {{- '\n    union all' if not loop.last }}
+    union all
 {%- endfor %}
+    select
+        'seeds' as system,
+        'marketing_costs' as object,
+        false as is_activity_log,
+        min(month) as first_date,
+        max(cast(month + interval 1 month - interval 1 day as date)) as last_date,
+        count(*) as row_count
+    from {{ source('seeds', 'marketing_costs') }}
 ),
 
 final as (
@@ -46,7 +63,8 @@ final as (
         object,
         first_date,
         last_date,
-        cast(row_count as bigint) as row_count
+        cast(row_count as bigint) as row_count,
+        is_activity_log
     from coverage
 )
 

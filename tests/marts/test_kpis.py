@@ -16,8 +16,11 @@ KPI_COLUMNS = [
     "kpi", "grain", "period_start", "period_end", "segment_type", "segment_value", "value",
     "numerator", "denominator", "previous_value", "change_abs", "change_pct",
     "value_to_date_previous", "change_pct_to_date", "same_period_last_year_value",
-    "yoy_change_pct", "is_complete", "days_elapsed", "days_in_period", "is_covered", "is_mature",
+    "yoy_change_pct", "same_period_last_year_value_to_date", "yoy_change_pct_to_date",
+    "is_complete", "days_elapsed", "days_in_period", "is_covered", "is_mature",
 ]  # fmt: skip
+# the targets (int_kpi__targets) close the row
+KPI_COLUMNS += ["target", "attainment", "target_to_date", "on_pace"]
 
 
 @pytest.fixture(scope="module")
