@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
+SPARK := $(VENV)/.installed-spark
 PORT ?= 3000
 
-.PHONY: setup demo test test-busy lint dev bench sample
+.PHONY: setup demo test test-busy lint dev bench sample test-spark spark-up spark-down
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +55,18 @@ sample: $(RUNTIME)
 # The Dagster UI and daemon on http://127.0.0.1:$(PORT) (DAGSTER_HOME=dagster_home/).
 dev: $(RUNTIME)
 	DAGSTER_HOME=$(CURDIR)/dagster_home $(BIN)/dagster dev -m pipeline.definitions -h 127.0.0.1 -p $(PORT)
+
+# The Spark engine (docs/spark.md): the spark extra (pyspark with the Spark Connect client; Java
+# 17 to run Spark here), its parity tests, and a Spark Connect server on 127.0.0.1:15002.
+$(SPARK): pyproject.toml | $(DEV)
+	$(BIN)/python -m pip install --quiet -e '.[dev,spark]'
+	touch $(SPARK)
+
+test-spark: $(SPARK)
+	$(BIN)/pytest -m spark -q
+
+spark-up: $(SPARK)
+	scripts/spark-connect up
+
+spark-down:
+	scripts/spark-connect down

@@ -15,6 +15,9 @@
 | `MOPS_LANDING_FOLLOW_SYMLINKS` | off (links leading out of the landing folder are not followed) |
 | `MOPS_FILE_MODE`     | `0600` (warehouse, marts, Parquet, lock and salt files: owner only) |
 | `MOPS_PERSON_KEY_SALT` | generated once into `<warehouse dir>/.mops_person_key_salt` |
+| `MOPS_ENGINE`        | `duckdb` (or `spark`: the Spark engine, a preview; docs/spark.md) |
+| `MOPS_SPARK_REMOTE`  | none: a local Spark session (`sc://host:15002`: a Spark Connect server) |
+| `MOPS_LAKE`          | `data/lake` (the Parquet tables of the Spark engine; a folder or URI) |
 | `DAGSTER_HOME`       | `dagster_home`                  |
 
 Relative paths resolve against the project root (the folder holding `pyproject.toml`).
@@ -23,14 +26,19 @@ Relative paths resolve against the project root (the folder holding `pyproject.t
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from pipeline.errors import MopsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+_URI = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+Engine = Literal["duckdb", "spark"]
+ENGINES: tuple[Engine, ...] = ("duckdb", "spark")
 
 
 class SettingsError(MopsError):
@@ -65,6 +73,34 @@ def _seconds(variable: str, default: float) -> float:
     return value
 
 
+def _engine(text: str | None) -> Engine:
+    value = (text or "duckdb").strip().lower()
+    for engine in ENGINES:
+        if value == engine:
+            return engine
+    raise SettingsError(
+        f"MOPS_ENGINE={text!r} is not an engine mops runs on; use duckdb (the default) or spark"
+    )
+
+
+def _spark_remote(text: str | None) -> str | None:
+    if not text:
+        return None
+    if not text.startswith("sc://"):
+        raise SettingsError(
+            f"MOPS_SPARK_REMOTE={text!r} is not a Spark Connect address; use sc://host:port "
+            "(e.g. sc://127.0.0.1:15002), or leave it unset for a local Spark session"
+        )
+    return text
+
+
+def _lake(text: str | None) -> str:
+    """A folder (resolved like the other paths) or an object-store URI, kept as written."""
+    if text and _URI.match(text):
+        return text.rstrip("/")
+    return str(_path("MOPS_LAKE", "data/lake"))
+
+
 def _path(variable: str, default: str) -> Path:
     path = Path(os.environ.get(variable) or default).expanduser()
     return path if path.is_absolute() else PROJECT_ROOT / path
@@ -94,6 +130,9 @@ class Settings:
     person_key_salt: str | None = None
     reports_dir: Path = field(default=PROJECT_ROOT / "data" / "reports")
     report_pdf: bool = True
+    engine: Engine = "duckdb"
+    spark_remote: str | None = None
+    lake: str = str(PROJECT_ROOT / "data" / "lake")
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -112,4 +151,7 @@ class Settings:
             person_key_salt=os.environ.get("MOPS_PERSON_KEY_SALT") or None,
             reports_dir=_reports_dir(),
             report_pdf=(os.environ.get("MOPS_REPORT_PDF") or "1").lower() not in _FALSE,
+            engine=_engine(os.environ.get("MOPS_ENGINE")),
+            spark_remote=_spark_remote(os.environ.get("MOPS_SPARK_REMOTE")),
+            lake=_lake(os.environ.get("MOPS_LAKE")),
         )
