@@ -1,4 +1,5 @@
-"""Severity and thresholds of the gate's checks, read from `checks/config.yml`."""
+"""Severity and thresholds of the load gate's checks and the publishing allow-list, read from
+`checks/config.yml` (data tests carry theirs in their YAML `config:`)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,6 @@ class GateConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     defaults: CheckSettings = Field(default_factory=CheckSettings)
-    sample_rows: int = 10
     checks: dict[str, dict[str, Any]] = Field(default_factory=dict)
     publish: PublishSettings = Field(default_factory=PublishSettings)
 

@@ -56,6 +56,10 @@ class TestResult:
         return self.status == "passed"
 
     @property
+    def check_id(self) -> str:
+        return self.test.test_id
+
+    @property
     def failures(self) -> int:
         """Failing rows, or -1 when the test could not run."""
         return -1 if self.error else self.failing_rows
