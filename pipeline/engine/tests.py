@@ -30,7 +30,7 @@ __test__ = False  # not a pytest module
 
 SAMPLE_ROWS = 10
 _COUNT = "__failing_rows"
-Status = Literal["passed", "failed"]
+Status = Literal["passed", "failed", "not_applicable"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ class TestResult:
 
     @property
     def passed(self) -> bool:
-        return self.status == "passed"
+        """Not failed: passed, or not applicable (another model it reads is not built)."""
+        return self.status != "failed"
 
     @property
     def check_id(self) -> str:
@@ -71,6 +72,8 @@ class TestResult:
 
     @property
     def label(self) -> str:
+        if self.status == "not_applicable":
+            return "n/a"
         if self.passed:
             return "pass"
         return "warn" if self.test.severity == "warn" else "fail"
@@ -90,6 +93,8 @@ class TestResult:
             else ""
         )
         rate = test.max_failing_rate
+        if self.status == "not_applicable":
+            return f"not applicable: {self.error}"
         if self.error:
             return f"failed: the test could not run ({self.error})"
         if not self.passed:
@@ -293,6 +298,7 @@ def run_tests(
     message and sample. `rows`: row counts of the tested models, when known."""
     known = rows or {}
     results = _row_level_scans(cur, project, tests, vars)
+    results |= _not_applicable(cur, project, tests, vars)
     verifications = Verifications(cur) if tests else None
     finished = []
     for test in tests:
@@ -309,6 +315,40 @@ def run_tests(
                 verifications.remember(cur, test, whole, clean)
         finished.append(result)
     return finished
+
+
+def _not_applicable(
+    cur: duckdb.DuckDBPyConnection,
+    project: Project,
+    tests: Sequence[DataTest],
+    vars: Mapping[str, Any] | None,
+) -> dict[int, TestResult]:
+    """Tests reading another model that is not in the warehouse (a build of a selection that
+    leaves it out), by `id(test)`: they cannot judge anything yet."""
+    reading = [t for t in tests if t.depends_on]
+    if not reading:
+        return {}
+    built = {
+        f"{schema}.{name}"
+        for schema, name in cur.execute(
+            "select schema_name, table_name from duckdb_tables() "
+            "where database_name = current_database() union all "
+            "select schema_name, view_name from duckdb_views() "
+            "where database_name = current_database() and not internal"
+        ).fetchall()
+    }
+    results = {}
+    for test in reading:
+        missing = [
+            project.models[n].relation
+            for n in test.depends_on
+            if project.models[n].relation not in built
+        ]
+        if missing:
+            sql = test_sql(project, test, vars)
+            why = f"{', '.join(missing)} not built"
+            results[id(test)] = TestResult(test, "not_applicable", 0, 0.0, sql, error=why)
+    return results
 
 
 def _row_level_scans(

@@ -121,3 +121,23 @@ def test_a_threshold_that_is_not_a_share_names_the_file(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match=r"stg_a\.yml.*max_failing_rate must be a share"):
         load_project(models)
+
+
+def test_a_test_reading_a_model_that_is_not_built_is_not_applicable(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    yaml = "models:\n  - name: stg_a\n    columns:\n      - name: id\n        tests:\n" \
+        "          - relationships: {to: ref('stg_b'), field: id}\n"  # fmt: skip
+    models = write_models(
+        tmp_path / "models",
+        {
+            "staging/stg_a.sql": MODEL,
+            "staging/stg_b.sql": "select 1 as id",
+            "staging/stg_a.yml": yaml,
+        },
+    )
+    project = load_project(models)
+    [result] = build(con, project, ["stg_a"])
+    [test] = result.tests
+    assert result.ok and test.status == "not_applicable" and test.passed
+    assert test.verdict() == "not applicable: staging.stg_b not built"
