@@ -137,3 +137,14 @@ def test_a_blocked_load_stays_in_scope_until_a_gate_passes(
     assert [line.split(":")[0] for line in wholly.offending_files] == [
         "salesforce/Opportunity/night1.csv"
     ]
+
+
+def test_the_config_refuses_a_data_test_s_settings(tmp_path: Path) -> None:
+    import pytest
+
+    from checks.config import GateConfigError
+
+    config = tmp_path / "config.yml"
+    config.write_text("checks:\n  marts.dim_person:email_syntax: {severity: warn}\n")
+    with pytest.raises(GateConfigError, match="model YAML"):
+        load_config(config)
