@@ -1,20 +1,9 @@
-"""The quality gate: Pandera models and SQL checks that must pass before the marts are published.
-
-`checks.registry` lists the checks (light to import), `checks.schemas` the Pandera models,
-`checks.gate` runs them on a DuckDB connection, `checks/config.yml` holds severities and
-thresholds.
+"""The gate before publishing: the load gate on the files a run loaded (`checks.loads`), the
+Pandera models the project's `pandera` tests name (`checks.schemas`), and `checks.gate`, which
+runs the load gate and every data test of the project on a built warehouse.
+`checks/config.yml` holds the load gate's thresholds and the publishing allow-list.
 """
 
 from checks.config import CheckSettings, GateConfig, load_config
-from checks.registry import CHECKS, Check, SchemaCheck, SqlCheck, check_id
 
-__all__ = [
-    "CHECKS",
-    "Check",
-    "CheckSettings",
-    "GateConfig",
-    "SchemaCheck",
-    "SqlCheck",
-    "check_id",
-    "load_config",
-]
+__all__ = ["CheckSettings", "GateConfig", "load_config"]

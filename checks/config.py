@@ -1,15 +1,23 @@
-"""Severity and thresholds of the gate's checks, read from `checks/config.yml`."""
+"""Severity and thresholds of the load gate's checks and the publishing allow-list, read from
+`checks/config.yml` (data tests carry theirs in their YAML `config:`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from pipeline.errors import MopsError
 
 CONFIG_FILE = Path(__file__).resolve().parent / "config.yml"
 
 Severity = Literal["error", "warn"]
+LOAD_CHECK_NAMES = ("quarantined_share", "no_file_wholly_quarantined")
+
+
+class GateConfigError(MopsError):
+    """`checks/config.yml` names something that is not a load check."""
 
 
 class CheckSettings(BaseModel):
@@ -45,9 +53,23 @@ class GateConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     defaults: CheckSettings = Field(default_factory=CheckSettings)
-    sample_rows: int = 10
     checks: dict[str, dict[str, Any]] = Field(default_factory=dict)
     publish: PublishSettings = Field(default_factory=PublishSettings)
+
+    @field_validator("checks")
+    @classmethod
+    def _load_checks_only(cls, checks: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        for key in checks:
+            relation, _, name = key.partition(":")
+            if not relation.startswith("raw.") or name not in LOAD_CHECK_NAMES:
+                raise GateConfigError(
+                    f"checks/config.yml: {key!r} is not a load check "
+                    f"(`raw.<table>:{'|'.join(LOAD_CHECK_NAMES)}`). A data test's severity and "
+                    "thresholds are its `config:` in the model YAML, e.g. "
+                    "`config: {severity: warn, max_failing_rate: 0.02}` "
+                    "(docs/quality-and-publishing.md)."
+                )
+        return checks
 
     def for_check(self, relation: str, name: str) -> CheckSettings:
         """The defaults overridden by the entry `<relation>:<name>`, if any."""

@@ -1,48 +1,45 @@
-"""The gate runner: every check where the data is, returning counts and a sample of failures.
+"""The gate before publishing, run on a built warehouse: the load gate on the files a run loaded
+(checks/loads.py) and every data test of the project, by the engine's own runner
+(pipeline/engine/tests.py: thresholds, samples, increment scoping).
 
-SQL checks run in DuckDB as one query that returns the first `sample_rows` failing rows and the
-total number of failing rows (a window count). Schema checks read only their projection into
-Polars (through Arrow) and validate it with their Pandera model. Nothing goes through pandas.
-After an incremental run, a check that vouched for the previous build reads only the rows the
-run wrote (checks/increments.py).
+A load check returns one failing row per offending file, every one of them, and judges it
+against `checks/config.yml`; a data test is judged by its YAML `config:`. The gate passes when
+no `error` check or test failed.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import decimal
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from checks import loads
 from checks.config import CheckSettings, GateConfig, load_config
-from checks.increments import Increments
-from checks.loads import LoadCheck
-from checks.registry import CHECKS, Catalog, Check, SchemaCheck, SqlCheck, check_id
+from checks.loads import LOAD_CHECKS, LoadCheck
+from pipeline.engine.tests import TestResult
 
 if TYPE_CHECKING:
     import duckdb
-    import polars as pl
+
+    from pipeline.engine.model import DataTest
+    from pipeline.engine.project import Project
 
 _COUNT = "__failing_rows"
+_EVERY = 1_000_000
 
 
 @dataclass(frozen=True)
-class CheckOutcome:
-    """The result of one check: `passed` judges failing rows against the check's settings."""
+class LoadOutcome:
+    """The result of one load check: `passed` judges the offending files against its settings."""
 
-    check: Check
+    check: LoadCheck
     settings: CheckSettings
-    status: str  # "passed" | "failed" | "not_applicable" (relation or columns missing)
+    status: str  # "passed" | "failed" | "not_applicable" (no load log yet)
     failing_rows: int = 0
-    checked_rows: int | None = None
     sample: list[dict[str, Any]] = field(default_factory=list)
-    details: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     seconds: float = 0.0
-    increment: str | None = None  # the rows read instead of the whole relation
 
     @property
     def passed(self) -> bool:
@@ -50,59 +47,37 @@ class CheckOutcome:
 
     @property
     def blocks(self) -> bool:
-        """A failed `error` check: the marts must not be published."""
         return not self.passed and self.settings.blocking
 
     @property
-    def failing_rate(self) -> float | None:
-        if not self.checked_rows:
-            return None
-        return self.failing_rows / self.checked_rows
+    def check_id(self) -> str:
+        return self.check.check_id()
 
     @property
     def offending_files(self) -> list[str]:
-        """A load check's offending files, one line each with its top reasons."""
-        if not isinstance(self.check, LoadCheck) or self.passed:
-            return []
-        return loads.describe(self.sample)
+        """The offending files, one line each with its top reasons."""
+        return [] if self.passed else loads.describe(self.sample)
 
     def verdict(self) -> str:
-        """The outcome and the rule it follows from: `passed within threshold 2 ...`."""
-        settings, failing = self.settings, self.failing_rows
-        unit = "file(s)" if isinstance(self.check, LoadCheck) else "row(s)"
-        counted = f"{failing} failing {unit}" + (
-            f" of {self.checked_rows} checked ({self.failing_rate:.2%})"
-            if self.failing_rate is not None
-            else ""
-        )
-        rate = settings.max_failing_rate
+        counted = f"{self.failing_rows} failing file(s)"
         if self.status == "not_applicable":
             return f"not applicable: {self.error}"
         if self.error:
             return f"failed: the check could not run ({self.error})"
         if self.status == "failed":
-            limits = f"max_failing_rows {settings.max_failing_rows}" + (
-                f" and max_failing_rate {rate:g}" if rate is not None else ""
-            )
-            return f"failed: {counted}, over {limits} ({settings.severity})"
-        if failing == 0:
-            return f"passed: {counted}"
-        if failing <= settings.max_failing_rows:
             return (
-                f"passed within threshold {settings.max_failing_rows} (max_failing_rows): {counted}"
+                f"failed: {counted}, over max_failing_rows {self.settings.max_failing_rows} "
+                f"({self.settings.severity})"
             )
-        return f"passed within threshold {rate:g} (max_failing_rate): {counted}"
+        return f"passed: {counted}"
 
     def summary(self) -> str:
-        rate = f" ({self.failing_rate:.2%})" if self.failing_rate is not None else ""
-        scope = f" in the increment {self.increment}" if self.increment else ""
-        unit = "file(s)" if isinstance(self.check, LoadCheck) else "row(s)"
-        return (
-            f"{check_id(self.check)} [{self.settings.severity}] {self.status}: "
-            f"{self.failing_rows} failing {unit}{scope}{rate}"
-            + (f"; {self.error}" if self.error else "")
-            + "".join(f"\n  {line}" for line in self.offending_files)
+        return f"{self.check_id} [{self.settings.severity}]: {self.verdict()}" + "".join(
+            f"\n  {line}" for line in self.offending_files
         )
+
+
+Outcome = LoadOutcome | TestResult
 
 
 def catalog(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
@@ -114,139 +89,43 @@ def catalog(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return {f"{schema}.{table}": list(columns) for schema, table, columns in rows}
 
 
-def jsonable(value: Any) -> Any:
-    """A metadata-friendly copy of a DuckDB value (dates, decimals and lists included)."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, decimal.Decimal):
-        return float(value)
-    if isinstance(value, dt.date | dt.datetime | dt.time):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    return str(value)
-
-
-def run_check(
+def run_load_check(
     con: duckdb.DuckDBPyConnection,
-    check: Check,
+    check: LoadCheck,
     settings: CheckSettings,
-    tables: Catalog,
-    sample_rows: int = 10,
-    increment: str | None = None,
-) -> CheckOutcome:
-    """Run `check` on its relation, or only on `increment` (see checks/increments.py)."""
+    tables: dict[str, list[str]],
+) -> LoadOutcome:
+    """Every offending file of the loads `check` has not yet passed."""
+    from pipeline.engine.values import jsonable
+
     started = time.perf_counter()
-    missing = [r for r in (check.relation, *check.reads) if r not in tables]
-    sql = None if missing else _render(check, tables, settings, increment)
+    sql = check.render(tables, settings.max_quarantined_share)
     if sql is None:
-        why = f"missing {', '.join(missing)}" if missing else "no columns to check"
-        return CheckOutcome(check, settings, "not_applicable", error=why)
+        return LoadOutcome(check, settings, "not_applicable", error=f"missing {loads.LOAD_LOG}")
     try:
-        if isinstance(check, LoadCheck):  # every offending file, however many
-            failing, checked, sample, details = _run_sql(con, check, sql, settings, _EVERY)
-        elif isinstance(check, SqlCheck):
-            failing, checked, sample, details = _run_sql(con, check, sql, settings, sample_rows)
-        else:
-            failing, checked, sample, details = _run_schema(con, check, sql, sample_rows)
+        cursor = con.execute(
+            f"select *, count(*) over () as {_COUNT} from ({sql}) as failing limit {_EVERY}"
+        )
+        names = [d[0] for d in cursor.description or []]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     except Exception as error:  # a check that cannot run fails (and blocks when `error`)
-        return CheckOutcome(
+        return LoadOutcome(
             check, settings, "failed", error=f"{type(error).__name__}: {error}",
-            seconds=time.perf_counter() - started, increment=increment,
+            seconds=time.perf_counter() - started,
         )  # fmt: skip
-    status = "passed" if settings.passes(failing, checked) else "failed"
-    return CheckOutcome(
-        check, settings, status, failing, checked, sample, details,
-        seconds=time.perf_counter() - started, increment=increment,
-    )  # fmt: skip
-
-
-_EVERY = 1_000_000
-
-
-def _render(
-    check: Check, tables: Catalog, settings: CheckSettings, increment: str | None
-) -> str | None:
-    if isinstance(check, LoadCheck):
-        return check.render(tables, settings.max_quarantined_share)
-    return check.render(tables, increment)
-
-
-def _run_sql(
-    con: duckdb.DuckDBPyConnection,
-    check: SqlCheck | LoadCheck,
-    sql: str,
-    settings: CheckSettings,
-    sample_rows: int,
-) -> tuple[int, int | None, list[dict[str, Any]], dict[str, int]]:
-    cursor = con.execute(
-        f"select *, count(*) over () as {_COUNT} from ({sql}) as failing limit {int(sample_rows)}"
-    )
-    names = [d[0] for d in cursor.description or []]
-    rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-    failing = int(rows[0].pop(_COUNT)) if rows else 0
-    for row in rows[1:]:
+    failing = int(rows[0][_COUNT]) if rows else 0
+    for row in rows:
         row.pop(_COUNT, None)
-    checked = None
-    if failing and settings.max_failing_rate is not None and isinstance(check, SqlCheck):
-        counted = con.execute(f"select count(*) from {check.relation}").fetchone()
-        checked = int(counted[0]) if counted else 0
-    return failing, checked, [jsonable(r) for r in rows], {}
-
-
-def _run_schema(
-    con: duckdb.DuckDBPyConnection, check: SchemaCheck, sql: str, sample_rows: int
-) -> tuple[int, int, list[dict[str, Any]], dict[str, int]]:
-    import polars as pl
-    from pandera.errors import SchemaErrors
-
-    from checks.schemas import SCHEMAS
-
-    frame = pl.from_arrow(con.sql(sql).to_arrow_table())
-    assert isinstance(frame, pl.DataFrame)
-    try:
-        SCHEMAS[check.schema].validate(frame, lazy=True)
-    except SchemaErrors as errors:
-        return _failures(frame, errors.failure_cases, check, sample_rows)
-    return 0, frame.height, [], {}
-
-
-def _failures(
-    frame: pl.DataFrame, cases: pl.DataFrame, check: SchemaCheck, sample_rows: int
-) -> tuple[int, int, list[dict[str, Any]], dict[str, int]]:
-    import polars as pl
-
-    labelled = cases.with_columns(
-        pl.concat_str([pl.col("column"), pl.lit(": "), pl.col("check")]).alias("rule")
+    status = "passed" if settings.passes(failing, None) else "failed"
+    sample = [jsonable(r) for r in rows]
+    return LoadOutcome(
+        check, settings, status, failing, sample, seconds=time.perf_counter() - started
     )
-    details = {
-        str(rule): int(count)
-        for rule, count in labelled.group_by("rule").len().sort("rule").iter_rows()
-    }
-    indexed = labelled.filter(pl.col("index").is_not_null())
-    schema_level = labelled.height - indexed.height
-    indexes = indexed.get_column("index").unique().sort()
-    failing = indexes.len() + schema_level
-    sample: list[dict[str, Any]] = []
-    rules_by_row: dict[int, list[str]] = {}
-    for index, rule in indexed.select("index", "rule").iter_rows():
-        rules_by_row.setdefault(int(index), []).append(str(rule))
-    for index in indexes.head(sample_rows).to_list():
-        row = frame.row(int(index), named=True)
-        sample.append({**jsonable(row), "failed": sorted(set(rules_by_row[int(index)]))})
-    if schema_level and len(sample) < sample_rows:
-        for rule, case in (
-            labelled.filter(pl.col("index").is_null()).select("rule", "failure_case").iter_rows()
-        ):
-            sample.append({"failed": [str(rule)], "failure_case": str(case)})
-    return failing, frame.height, sample[:sample_rows], details
 
 
 @dataclass(frozen=True)
 class GateResult:
-    outcomes: list[CheckOutcome]
+    outcomes: list[Outcome]
     seconds: float
 
     @property
@@ -254,42 +133,79 @@ class GateResult:
         return not any(o.blocks for o in self.outcomes)
 
     @property
-    def blocking(self) -> list[CheckOutcome]:
+    def blocking(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.blocks]
 
     def report(self) -> str:
         return "\n".join(o.summary() for o in self.outcomes)
 
 
-def iter_gate(
+def iter_load_gate(
     con: duckdb.DuckDBPyConnection,
-    checks: Sequence[Check] = CHECKS,
+    checks: Sequence[LoadCheck] = LOAD_CHECKS,
     config: GateConfig | None = None,
-) -> Iterator[CheckOutcome]:
-    """Run the enabled `checks` one by one on `con`, yielding each outcome as it finishes."""
+) -> Iterator[LoadOutcome]:
+    """Run the enabled load `checks`, recording the loads each passed (on a writable file)."""
+    from pipeline.engine.verified import writable
+
     config = config or load_config()
     tables = catalog(con)
-    increments = Increments.load(con, tables)
+    can_write = writable(con)
     for check in checks:
         settings = config.for_check(check.relation, check.name)
         if not settings.enabled:
             continue
-        increment = increments.scope(check, settings)
-        outcome = run_check(con, check, settings, tables, config.sample_rows, increment)
-        if isinstance(check, LoadCheck):
-            if increments.writable and outcome.status != "not_applicable" and not outcome.blocks:
-                loads.remember(con, check, tables)
-        elif outcome.status != "not_applicable":
-            clean = outcome.status == "passed" and outcome.failing_rows == 0
-            increments.remember(con, check, clean)
+        outcome = run_load_check(con, check, settings, tables)
+        if can_write and outcome.status != "not_applicable" and not outcome.blocks:
+            loads.remember(con, check, tables)
         yield outcome
+
+
+def iter_tests(
+    con: duckdb.DuckDBPyConnection,
+    project: Project,
+    tests: Iterable[DataTest] | None = None,
+) -> Iterator[TestResult]:
+    """Run `tests` (default: every test of the project) model by model, in build order, on the
+    warehouse as it is."""
+    from pipeline.engine.tests import run_tests
+
+    chosen = None if tests is None else {(t.model, t.name) for t in tests}
+    for name in project.order:
+        if project.models[name].is_ephemeral:
+            continue
+        of_model = [
+            t for t in project.tests_of(name) if chosen is None or (t.model, t.name) in chosen
+        ]
+        if of_model:
+            yield from run_tests(con, project, of_model)
 
 
 def run_gate(
     con: duckdb.DuckDBPyConnection,
-    checks: Sequence[Check] = CHECKS,
+    project: Project | None = None,
+    *,
+    tests: Iterable[DataTest] | None = None,
+    load_checks: Sequence[LoadCheck] = LOAD_CHECKS,
     config: GateConfig | None = None,
 ) -> GateResult:
+    """The load gate, then the project's tests (default: the models folder of the settings)."""
+    from pipeline.engine import load_project
+    from pipeline.settings import Settings
+
     started = time.perf_counter()
-    outcomes = list(iter_gate(con, checks, config))
+    project = project or load_project(Settings.from_env().models_dir)
+    outcomes: list[Outcome] = [*iter_load_gate(con, load_checks, config)]
+    outcomes.extend(iter_tests(con, project, tests))
+    return GateResult(outcomes, time.perf_counter() - started)
+
+
+def run_load_gate(
+    con: duckdb.DuckDBPyConnection,
+    checks: Sequence[LoadCheck] = LOAD_CHECKS,
+    config: GateConfig | None = None,
+) -> GateResult:
+    """The load gate alone (what Dagster's `load_gate` op runs)."""
+    started = time.perf_counter()
+    outcomes: list[Outcome] = [*iter_load_gate(con, checks, config)]
     return GateResult(outcomes, time.perf_counter() - started)

@@ -22,9 +22,11 @@ from pipeline.ingest.objects import OBJECTS, SourceObject
 from pipeline.sqltext import literal as _literal
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     import duckdb
 
-    from checks.registry import Catalog
+    Catalog = Mapping[str, Sequence[str]]
 
 JUDGED = "meta.gate_loads"
 LOAD_LOG = "meta.load_log"

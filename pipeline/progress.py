@@ -1,5 +1,6 @@
 """`mops build`'s progress: one line as each stage of the run starts (ingest, load gate, seeds,
-models n/N, checks, publish, report), read from the run's Dagster events as they happen."""
+models n/N with their checks, publish, report), read from the run's Dagster events as they
+happen."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 
 STAGES = {"load_gate": "load gate", "seeds": "seeds", "mops_models": "models",
-          "quality_gate": "checks", "publish__marts": "publish"}  # fmt: skip
+          "publish__marts": "publish"}  # fmt: skip
 INGEST_PREFIX = "raw__"
 REPORT_PREFIX = "report__"
 STEPS_PER_MODEL_LINE = 8  # models n/N is printed about this many times

@@ -1,8 +1,8 @@
 """One benchmark run: a full build of every day but the last, the floors, then one nightly day.
 
 Stages, each timed with the peak memory of the process tree: ingest (landing files -> raw),
-seeds, models (every model, tests off), checks (every YAML and singular data test, then the
-quality gate of `checks/`), publish (the marts file, its Parquet copies and the atomic swap),
+seeds, models (every model, tests off), checks (the load gate and every data test, as
+`checks.gate.run_gate` runs them), publish (the marts file, its Parquet copies and the atomic swap),
 checkpoint (what a run's closing connection writes to the database file). Each run opens its
 own connection, as every Dagster run does.
 After the full build's ingest, the ingest floor (the same files read by DuckDB's own readers
@@ -70,7 +70,7 @@ def run_bench(
             _models(con, result, run, project, settings)
             if run == "full":
                 # before the checks: the night then extends the builds the checks verified, as
-                # one night extends the last (checks/increments.py)
+                # one night extends the last (pipeline/engine/verified.py)
                 progress("floor")
                 _overhead(con, result, project, repeats)
             progress(f"{run}: checks")
@@ -121,20 +121,13 @@ def _checks(
     con: duckdb.DuckDBPyConnection, result: BenchResult, run: str, project: Project
 ) -> None:
     from checks.gate import run_gate
-    from checks.registry import check_id
-    from pipeline.engine.tests import run_tests
 
     with timed(result, run, "checks") as rows:
-        outcomes = [
-            t for name in project.models for t in run_tests(con, project, project.tests_of(name))
-        ]
-        gate = run_gate(con)
+        gate = run_gate(con, project)
         if not gate.passed:
             raise RuntimeError("the quality gate failed during the benchmark:\n" + gate.report())
-        rows[0] = len(outcomes) + len(gate.outcomes)
-    seconds = {f"{t.test.model}:{t.test.name}": round(t.seconds, 3) for t in outcomes}
-    seconds |= {check_id(o.check): round(o.seconds, 3) for o in gate.outcomes}
-    result.check_seconds[run] = seconds
+        rows[0] = len(gate.outcomes)
+    result.check_seconds[run] = {o.check_id: round(o.seconds, 3) for o in gate.outcomes}
 
 
 def _publish(

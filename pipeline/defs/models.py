@@ -106,13 +106,27 @@ def check_spec(project: "Project", test: "DataTest") -> dg.AssetCheckSpec:
         description=test.description or _describe_test(test),
         blocking=test.blocking,
         additional_deps=[model_key(project.models[n]) for n in test.depends_on] or None,
-        metadata={"severity": test.severity, "file": str(test.path)},
+        metadata={
+            "severity": test.severity,
+            "max_failing_rows": test.max_failing_rows,
+            "max_failing_rate": _or(test.max_failing_rate, ""),
+            "kind": test.kind,
+            "file": str(test.path),
+        },
     )
+
+
+def _or(value: Any, missing: str) -> Any:
+    return missing if value is None else value
 
 
 def _describe_test(test: "DataTest") -> str:
     if test.kind == "singular":
         return f"singular test {test.path.name}: its query returns no rows"
+    if test.kind == "unique_key":
+        return f"one row per ({', '.join(test.args['columns'])})"
+    if test.kind == "pandera":
+        return f"pandera schema {test.args['schema']}"
     return f"{test.kind} on {test.column}"
 
 
@@ -135,7 +149,10 @@ def models_asset(project: "Project", name: str = ASSET_NAME) -> dg.AssetsDefinit
     ) -> Iterator[dg.MaterializeResult[None] | dg.AssetCheckResult]:
         selected = {by_key[key] for key in context.selected_asset_keys}
         wanted_checks = set(context.selected_asset_check_keys)
-        yield from run_models(project, selected, wanted_checks, warehouse, config, context.log)
+        yield from run_models(
+            project, selected, wanted_checks, warehouse, config, context.log,
+            run_id=context.run.run_id, instance=context.instance,
+        )  # fmt: skip
 
     return _models
 
@@ -147,8 +164,13 @@ def run_models(
     warehouse: WarehouseResource,
     config: ModelsConfig,
     log: Any,
+    *,
+    run_id: str = "",
+    instance: dg.DagsterInstance | None = None,
 ) -> Iterator[dg.MaterializeResult[None] | dg.AssetCheckResult]:
-    """Build `selected` in order, yielding materializations and check results as they finish."""
+    """Build `selected` in order, yielding materializations and check results as they finish.
+    A check result names the materialization it validates: this run's, or for a check selected
+    without its model, the latest one `instance` knows."""
     from pipeline.engine.runner import iter_build
     from pipeline.engine.tests import run_tests
     from pipeline.engine.yamlio import parse_yaml_text
@@ -176,10 +198,11 @@ def run_models(
                 log.error(f"{result.name}: {result.status}: {result.message}")
                 failures.append(f"{result.name} ({result.status}: {result.message})")
                 continue
+            validates = {"validates_run": run_id} if run_id else {}
             yield dg.MaterializeResult(
                 asset_key=model_key(model),
                 metadata=model_metadata(con, project, model, result),
-                check_results=[check_result(project, t) for t in result.tests],
+                check_results=[check_result(project, t, validates) for t in result.tests],
             )
             if result.status == "tests_failed":
                 failures.append(f"{result.name} ({result.message})")
@@ -188,26 +211,46 @@ def run_models(
             if name in selected or project.models[name].is_ephemeral:
                 continue
             tests = [test for test in project.tests_of(name) if wanted(test)]
+            if not tests:
+                continue
+            key = model_key(project.models[name])
+            validates = validated_materialization(instance, key) if instance else {}
             for outcome in run_tests(con, project, tests, vars):
-                yield check_result(project, outcome)
+                yield check_result(project, outcome, validates)
     if failures:
         raise dg.Failure(description="models failed: " + "; ".join(failures))
 
 
-def check_result(project: "Project", result: "TestResult") -> dg.AssetCheckResult:
+def check_result(
+    project: "Project", result: "TestResult", validates: Mapping[str, str] | None = None
+) -> dg.AssetCheckResult:
+    """The result with its rule (severity, thresholds), its counts, a sample of failing rows
+    and the verdict they give; `validates` names the materialization checked."""
     test = result.test
-    verdict = test_verdict(result)
+    verdict = result.verdict()
     metadata: dict[str, Any] = {
         "outcome": verdict,
         "severity": test.severity,
-        "max_failing_rows": 0,
-        "failing_rows": result.failures,
+        "max_failing_rows": test.max_failing_rows,
+        "max_failing_rate": _or(test.max_failing_rate, "none"),
+        "failing_rows": result.failing_rows,
+        "checked_rows": _or(result.checked_rows, "unknown"),
+        "failing_rate": _or(
+            None if result.failing_rate is None else round(result.failing_rate, 6), "unknown"
+        ),
+        "failing_sample": dg.MetadataValue.json(result.sample),
+        "scope": f"increment {result.increment}" if result.increment else "all rows",
+        "seconds": round(result.seconds, 3),
         "sql": dg.MetadataValue.md(f"```sql\n{result.sql}\n```"),
+        **(validates or {}),
     }
+    if result.details:
+        metadata["failures_by_rule"] = dg.MetadataValue.json(result.details)
     if result.error:
         metadata["error"] = result.error
+    description = f"{verdict}. {test.description}" if test.description else verdict
     return dg.AssetCheckResult(
-        description=verdict,
+        description=description,
         asset_key=model_key(project.models[test.model]),
         check_name=test.name,
         passed=result.passed,
@@ -216,14 +259,17 @@ def check_result(project: "Project", result: "TestResult") -> dg.AssetCheckResul
     )
 
 
-def test_verdict(result: "TestResult") -> str:
-    """A YAML test passes with no failing row: its outcome with that rule."""
-    if result.error:
-        return f"failed: the test could not run ({result.error})"
-    if result.passed:
-        return "passed: 0 failing row(s)"
-    severity = result.test.severity
-    return f"failed: {result.failures} failing row(s), over max_failing_rows 0 ({severity})"
+def validated_materialization(instance: dg.DagsterInstance, key: dg.AssetKey) -> dict[str, str]:
+    """The run id and code version of the latest materialization of `key`."""
+    event = instance.get_latest_materialization_event(key)
+    if event is None:
+        return {"validates_run": "none (the asset was never materialized)"}
+    materialization = event.asset_materialization
+    tags = materialization.tags if materialization and materialization.tags else {}
+    return {
+        "validates_run": event.run_id,
+        "validates_code_version": tags.get("dagster/code_version", "none"),
+    }
 
 
 def model_metadata(

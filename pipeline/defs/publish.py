@@ -1,8 +1,8 @@
 """`publish/marts`: after every mart and its checks, publish the marts file BI tools read.
 
 The asset refuses to publish when a blocking check failed in this run (Dagster skips it then
-anyway) and runs the gate itself for any gate check the run did not evaluate, so selecting
-`publish/marts` alone never publishes unchecked data.
+anyway) and runs every load check and data test the run did not evaluate itself (checks/gate.py),
+so selecting `publish/marts` alone never publishes unchecked data.
 """
 
 from pathlib import Path
@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any
 import dagster as dg
 
 from checks.config import GateConfig, load_config
-from checks.registry import Check
-from pipeline.defs.models import as_project
-from pipeline.defs.quality import active_checks, asset_key, build_quality_defs, check_key
-from pipeline.defs.quality import model_relations as _model_relations
+from checks.loads import LoadCheck
+from pipeline.defs.models import as_project, model_key
+from pipeline.defs.quality import RAW_KEYS, build_quality_defs, check_key, load_checks
 from pipeline.defs.resources import WarehouseResource
 
 if TYPE_CHECKING:
@@ -51,12 +50,15 @@ def _failed_blocking(context: dg.AssetExecutionContext) -> tuple[list[str], set[
 
 
 def publish_asset(
-    models_dir: "Project | Path | str", checks: list[Check], gate_config: GateConfig
+    models_dir: "Project | Path | str", checks: list[LoadCheck], gate_config: GateConfig
 ) -> dg.AssetsDefinition:
+    """`publish/marts` after every model of schema `marts` and the raw assets the load
+    `checks` guard."""
     project = as_project(models_dir)
-    relations = _model_relations(project)
-    marts = [key for relation, key in relations.items() if relation.startswith("marts.")]
-    guarded = {asset_key(c.relation) for c in checks}
+    marts = [
+        model_key(m) for m in project.models.values() if m.schema == "marts" and not m.is_ephemeral
+    ]
+    guarded = {RAW_KEYS[c.relation] for c in checks}
     deps = list(dict.fromkeys([*marts, *sorted(guarded, key=lambda k: k.to_user_string())]))
 
     @dg.asset(
@@ -88,7 +90,7 @@ def run_publish(
     warehouse: WarehouseResource,
     run_config: PublishConfig,
     project: "Project",
-    checks: list[Check],
+    checks: list[LoadCheck],
     config: GateConfig,
 ) -> dg.MaterializeResult:  # type: ignore[type-arg]
     import datetime as dt
@@ -104,10 +106,20 @@ def run_publish(
         )
     target = Path(run_config.target) if run_config.target else warehouse.settings().marts
     unchecked = [c for c in checks if check_key(c) not in evaluated]
+    untested = [
+        test
+        for name, model in project.models.items()
+        if not model.is_ephemeral
+        for test in project.tests_of(name)
+        if dg.AssetCheckKey(model_key(model), test.name) not in evaluated
+    ]
     with warehouse.connect() as con:
-        if unchecked:
-            gate = run_gate(con, unchecked, config)
-            context.log.info(f"gate run by publish ({len(unchecked)} checks): {gate.seconds:.2f}s")
+        if unchecked or untested:
+            gate = run_gate(con, project, tests=untested, load_checks=unchecked, config=config)
+            context.log.info(
+                f"gate run by publish ({len(unchecked)} load checks, {len(untested)} tests): "
+                f"{gate.seconds:.2f}s"
+            )
             if not gate.passed:
                 raise dg.Failure(
                     description="blocking checks failed; the published file is unchanged:\n"
@@ -151,17 +163,14 @@ def build_publish_defs(
     models_dir: "Project | Path | str", config: GateConfig | None = None
 ) -> dg.Definitions:
     config = config or load_config()
-    models_dir = as_project(models_dir)
-    checks = [c for c in active_checks(models_dir) if config.for_check(c.relation, c.name).enabled]
-    return dg.Definitions(assets=[publish_asset(models_dir, checks, config)])
+    return dg.Definitions(assets=[publish_asset(models_dir, load_checks(config), config)])
 
 
 def build_quality_and_publish_defs(models_dir: "Project | Path | str") -> dg.Definitions:
-    """The gate's asset checks and `publish/marts` (what `pipeline.definitions` merges)."""
+    """The load gate's asset checks and `publish/marts` (what `pipeline.definitions` merges)."""
     config = load_config()
-    models_dir = as_project(models_dir)
     return dg.Definitions.merge(
-        build_quality_defs(models_dir, config), build_publish_defs(models_dir, config)
+        build_quality_defs(config), build_publish_defs(as_project(models_dir), config)
     )
 
 

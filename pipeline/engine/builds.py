@@ -3,8 +3,8 @@
 `meta.model_builds` holds one row per incremental model: its build id, the build an incremental
 run extended (`parent_build_id`) and that run's increment, the new rows it applied, kept as
 `meta."<schema>__<name>__increment"`. A first run or a full refresh has no parent and no
-increment. The quality gate uses both: a check that passed on build B only needs the increment
-of a run on top of B (checks/increments.py); anything else is checked whole.
+increment. Data tests use both: a test that passed on build B only needs the increment of a run
+on top of B (pipeline/engine/verified.py); anything else is tested whole.
 
 A build that is not an incremental run forgets the record before it starts, so a crash
 half-way leaves no record rather than a stale one.

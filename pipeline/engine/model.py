@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     from sqlglot import exp
 
 EPHEMERAL_PREFIX = "__dbt__cte__"
-TestKind = Literal["unique", "not_null", "accepted_values", "relationships", "singular"]
+TestKind = Literal[
+    "unique", "not_null", "accepted_values", "relationships", "unique_key", "pandera", "singular"
+]
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,32 @@ class DataTest:
     depends_on: tuple[str, ...] = ()
     template: jinja2.Template | None = field(default=None, hash=False, compare=False)
     description: str = ""
+    max_failing_rows: int = 0
+    max_failing_rate: float | None = None
+    relation: str = ""  # `schema.model` of the tested model
 
     @property
     def blocking(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def test_id(self) -> str:
+        """`<schema>.<model>:<name>`: the key of the test's verification and of its settings."""
+        return f"{self.relation}:{self.name}"
+
+    @property
+    def tolerant(self) -> bool:
+        """It passes with some failing rows, so it is judged on all of them."""
+        return self.max_failing_rows > 0 or self.max_failing_rate is not None
+
+    def passes(self, failing: int, checked: int | None) -> bool:
+        """Failing rows within the thresholds: `max_failing_rows`, else `max_failing_rate` of
+        the rows checked."""
+        if failing <= self.max_failing_rows:
+            return True
+        if self.max_failing_rate is None or not checked:
+            return False
+        return failing / checked <= self.max_failing_rate
 
 
 @dataclass(eq=False)

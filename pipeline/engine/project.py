@@ -58,6 +58,7 @@ class Project:
     graph: Graph
     renderer: Renderer
     singular_tests: list[DataTest] = field(default_factory=list)
+    test_schemas: str | None = None  # module of the `pandera` tests' DataFrameModels
 
     @property
     def order(self) -> list[str]:
@@ -151,7 +152,9 @@ def load_project(models_dir: Path | str, vars: Mapping[str, Any] | None = None) 
         _configure(model, entry, yaml_path, settings, models, sources, renderer)
     models = {name: m for name, m in models.items() if m.config.enabled}
     graph = _graph(models, root)
-    project = Project(root, models, sources, project_vars, graph, renderer)
+    project = Project(
+        root, models, sources, project_vars, graph, renderer, test_schemas=settings.test_schemas
+    )
     for model in models.values():
         model.rendered_sql = render_model(project, model).sql
         model.ast = parse_model(model.rendered_sql, model.path, model.raw_sql)

@@ -44,7 +44,9 @@ _INERT_KEYS = frozenset(
 _DBT_KEYS = frozenset(
     {"model-paths", "seed-paths", "macro-paths", "test-paths", "models", "seeds", "vars"}
 )
-_MOPS_KEYS = frozenset({"name", "models", "vars", "version", "config-version", "seed-paths"})
+_MOPS_KEYS = frozenset(
+    {"name", "models", "vars", "version", "config-version", "seed-paths", "test-schemas"}
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class ProjectFile:
     seeds: dict[str, Any] = field(default_factory=dict)
     vars: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    test_schemas: str | None = None  # the module of the `pandera` tests' DataFrameModels
 
     def config_path(self, folder: tuple[str, ...]) -> tuple[str, ...]:
         """The keys leading to a folder's node in the `models:`/`seeds:` tree: dbt projects
@@ -140,7 +143,20 @@ def _mops_project(root: Path, path: Path) -> ProjectFile:
         models=settings.get("models") or {},
         vars=settings.get("vars") or {},
         path=path if path.exists() else None,
+        test_schemas=_module_name(settings.get("test-schemas"), path),
     )
+
+
+def _module_name(value: Any, path: Path) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z_][\w.]*", value):
+        raise ConfigError(
+            f"`test-schemas` must name a Python module (such as `checks.schemas`), got {value!r}.",
+            path=path,
+            line=key_line(path, "test-schemas"),
+        )
+    return value
 
 
 def _refuse_unknown(settings: dict[str, Any], known: frozenset[str], path: Path) -> None:

@@ -42,7 +42,7 @@ class ResultsTable:
 
     def add(self, result: ModelResult) -> None:
         self.failed |= result.status != "success"
-        bad = " ".join(f"{t.test.name}:{t.status}" for t in result.tests if not t.passed)
+        bad = " ".join(f"{t.test.name}:{t.label}" for t in result.tests if not t.passed)
         passed = sum(t.passed for t in result.tests)
         self.table.add_row(
             result.name,

@@ -1,7 +1,7 @@
 """Building selected models in dependency order on one DuckDB connection.
 
 Independent models may run concurrently (`threads > 1`) on cursors of that connection. A model
-whose build fails, or whose `severity: error` test fails, skips everything downstream of it.
+whose build fails, or whose `error` test fails over its thresholds, skips everything downstream.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from pipeline.engine.graph import Graph
 from pipeline.engine.materialize.relations import existing_relations
 from pipeline.engine.tests import TestResult
 from pipeline.engine.tests import run_tests as run_data_tests
+from pipeline.engine.verified import ensure as ensure_verified
+from pipeline.engine.verified import scopable, writable
 
 if TYPE_CHECKING:
     import duckdb
@@ -96,8 +98,8 @@ def iter_build(
 ) -> Iterator[ModelResult]:
     """Build the selected models, yielding each result as soon as it is known.
 
-    After each model its tests run (those `test_filter` accepts, when given); a failing
-    `severity: error` test marks the model `tests_failed` and skips its descendants. With
+    After each model its tests run (those `test_filter` accepts, when given); an `error` test
+    failing over its thresholds marks the model `tests_failed` and skips its descendants. With
     `metadata`, each built model's rows, columns and lineage are read on the building
     connection into `ModelResult.metadata`.
     """
@@ -108,6 +110,8 @@ def iter_build(
         con.execute(f"create schema if not exists {schema}")
     if any(project.models[name].changes_from for name in waits):
         ensure_state(con)  # before models build concurrently
+    if threads > 1 and any(scopable(t) for name in waits for t in tests(name)) and writable(con):
+        ensure_verified(con)  # before tests record what they verified concurrently
     failed: dict[str, str] = {}
     existing = existing_relations(con)
 
@@ -257,7 +261,7 @@ def _build_one(
         from pipeline.engine.metadata import describe
 
         result.metadata = describe(cur, project, model, rows, sql)
-    result.tests = run_data_tests(cur, project, tests(name), vars)
+    result.tests = run_data_tests(cur, project, tests(name), vars, rows={name: rows})
     if result.tests:
         failing = [t.test.name for t in result.tests if not t.passed and t.test.blocking]
         if failing:

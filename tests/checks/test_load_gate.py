@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from checks.config import GateConfig, load_config
-from checks.gate import CheckOutcome, run_gate
+from checks.gate import LoadOutcome, run_load_gate
 from checks.loads import LOAD_CHECKS, SHARE, WHOLLY
 from pipeline.ingest.loader import ingest_landing
 from tests.conftest import LandingWriter
@@ -22,8 +22,8 @@ def _rows(count: int, start: int = 1) -> str:
     return "".join(f"006{n:012d}AAA,Deal {n},2026-02-20,10.00\n" for n in ids)
 
 
-def _failures(con: duckdb.DuckDBPyConnection) -> dict[str, CheckOutcome]:
-    gate = run_gate(con, LOAD_CHECKS, load_config())
+def _failures(con: duckdb.DuckDBPyConnection) -> dict[str, LoadOutcome]:
+    gate = run_load_gate(con, LOAD_CHECKS, load_config())
     return {f"{o.check.relation}:{o.check.name}": o for o in gate.outcomes if not o.passed}
 
 
@@ -107,7 +107,7 @@ def test_the_threshold_is_set_per_object_in_the_config(
 ) -> None:
     deliver("salesforce/Opportunity/a.csv", HEADER + _rows(9) + BAD_AMOUNT)
     ingest_landing(warehouse, landing)
-    gate = run_gate(warehouse, LOAD_CHECKS, _allowing_ten_percent())
+    gate = run_load_gate(warehouse, LOAD_CHECKS, _allowing_ten_percent())
     assert gate.passed  # 1 of 10 rows = 10%, allowed for this object
 
 
@@ -116,7 +116,7 @@ def test_only_loads_since_the_last_passing_gate_are_judged(
 ) -> None:
     deliver("salesforce/Opportunity/night1.csv", HEADER + _rows(9) + BAD_AMOUNT)
     ingest_landing(warehouse, landing)
-    assert run_gate(warehouse, LOAD_CHECKS, _allowing_ten_percent()).passed  # night 1: 10%
+    assert run_load_gate(warehouse, LOAD_CHECKS, _allowing_ten_percent()).passed  # night 1: 10%
     deliver("salesforce/Opportunity/night2.csv", HEADER + _rows(10, 100))
     ingest_landing(warehouse, landing)
     assert _failures(warehouse) == {}  # night 2 alone: 0 of 10 rows
@@ -137,3 +137,14 @@ def test_a_blocked_load_stays_in_scope_until_a_gate_passes(
     assert [line.split(":")[0] for line in wholly.offending_files] == [
         "salesforce/Opportunity/night1.csv"
     ]
+
+
+def test_the_config_refuses_a_data_test_s_settings(tmp_path: Path) -> None:
+    import pytest
+
+    from checks.config import GateConfigError
+
+    config = tmp_path / "config.yml"
+    config.write_text("checks:\n  marts.dim_person:email_syntax: {severity: warn}\n")
+    with pytest.raises(GateConfigError, match="model YAML"):
+        load_config(config)

@@ -114,7 +114,7 @@ def test_failing_error_test_skips_downstream_but_warn_does_not(
     results = build_all(con, models)
     stg = results["stg_a"]
     assert stg.status == "tests_failed" and stg.message == "failed tests: unique_id"
-    assert [(t.test.name, t.status, t.failures) for t in stg.tests] == [
+    assert [(t.test.name, t.label, t.failures) for t in stg.tests] == [
         ("unique_id", "fail", 1),
         ("accepted_values_kind", "warn", 1),
     ]

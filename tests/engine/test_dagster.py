@@ -159,8 +159,12 @@ def test_blocking_check_failure_stops_downstream(
     assert not result.success
     built = {e.asset_key for e in result.get_asset_materialization_events()}
     assert built == {ACC, OPP, DEALS}  # fct_revenue_by_account is downstream of the failure
-    failed = {e.check_name for e in result.get_asset_check_evaluations() if not e.passed}
-    assert failed == {"unique_account_id"}
+    failed = {e.check_name: e for e in result.get_asset_check_evaluations() if not e.passed}
+    assert set(failed) == {"unique_account_id"}
+    metadata = failed["unique_account_id"].metadata
+    assert metadata["failing_rows"].value == 1
+    assert metadata["failing_sample"].value == [{"unique_field": "001A", "n_records": 2}]
+    assert {"checked_rows", "failing_rate", "severity", "outcome"} <= set(metadata)
 
 
 def test_check_without_its_asset_tests_the_existing_relation(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipeline.defs.models import build_model_defs
 from pipeline.defs.publish import PUBLISH_KEY, build_publish_defs
-from pipeline.defs.quality import model_relations
+from pipeline.defs.quality import LOAD_GATE_OP, build_quality_defs
 from pipeline.defs.resources import WarehouseResource
 from pipeline.engine import load_project
 from pipeline.settings import PROJECT_ROOT
@@ -19,13 +20,22 @@ def test_the_tag_publish_marks_the_mart_tables_and_the_kpi_definitions() -> None
     assert set(project.published) == marts | {"kpi_definitions"}
 
 
-def test_model_relations_are_the_built_models_of_the_given_project() -> None:
+def test_every_data_test_is_a_check_of_the_model_it_guards() -> None:
     project = load_project(MODELS)
-    del project.models["mart_retention"]
-    relations = model_relations(project)
-    assert "marts.mart_retention" not in relations
-    assert relations["marts.mart_kpis"] == dg.AssetKey(["marts", "mart_kpis"])
-    assert len(relations) == len([m for m in project.models.values() if not m.is_ephemeral])
+    [models] = build_model_defs(project).assets or []
+    specs = {
+        f"{s.asset_key.to_user_string()}:{s.name}": s
+        for s in models.check_specs  # type: ignore[union-attr]
+    }
+    tests = [t for name in project.models for t in project.tests_of(name)]
+    assert len(specs) == len(tests)
+    assert specs["marts/dim_person:one_person_per_email"].blocking
+    assert not specs["marts/dim_person:email_syntax"].blocking  # severity: warn
+    person = specs["marts/dim_person:email_syntax"].metadata
+    assert (person["kind"], person["max_failing_rate"]) == ("pandera", 0.02)
+    [load_gate] = build_quality_defs().asset_checks or []
+    assert load_gate.node_def.name == LOAD_GATE_OP  # type: ignore[union-attr]
+    assert {key.asset_key.path[0] for key in load_gate.check_keys} == {"raw"}  # type: ignore[union-attr]
 
 
 def test_publish_depends_on_the_marts_of_the_given_project_not_on_the_files() -> None:
