@@ -18,6 +18,11 @@
 --                   (higher_is_better), at or below (lower_is_better), within target_to_date x
 --                   (1 +/- on_target_band of seed signal_rules) for on_target KPIs
 {% set reporting = var('reporting_currency') %}
+{#- Sums of doubles depend on the order DuckDB's threads add them in: summed as decimals, the
+    same seeds give the same targets to the last bit on every build. -#}
+{% macro exact_sum(expression) -%}
+    cast(sum(cast({{ expression }} as decimal(38, 12))) as double)
+{%- endmacro %}
 with kpi_targets as (
     select * from {{ source('seeds', 'kpi_targets') }}
 ),
@@ -140,7 +145,7 @@ budget_quarters as (
         segment_type,
         segment_value,
         precedence,
-        sum(target) as target
+        {{ exact_sum('target') }} as target
     from converted
     where precedence = 2
     group by all
@@ -160,7 +165,7 @@ budget_totals as (
         'total' as segment_type,
         'total' as segment_value,
         precedence,
-        sum(target) as target
+        {{ exact_sum('target') }} as target
     from budget_channels
     group by all
 ),
@@ -214,7 +219,8 @@ week_shares as (
         week_days.week_start as period_start,
         month_targets.segment_type,
         month_targets.segment_value,
-        sum(month_targets.target / day(last_day(month_targets.period_start))) as target
+        {{ exact_sum('month_targets.target / day(last_day(month_targets.period_start))') }}
+            as target
     from week_days
     inner join month_targets
         on month_targets.period_start = cast(date_trunc('month', week_days.day) as date)
