@@ -1,5 +1,5 @@
 """`mops build`'s progress: one line as each stage of the run starts (ingest, load gate, seeds,
-models n/N with their checks, publish, report), read from the run's Dagster events as they
+models n/N with the checks run so far, publish, report), read from the run's Dagster events as they
 happen."""
 
 from __future__ import annotations
@@ -34,18 +34,28 @@ class Progress:
     started: float = field(default_factory=time.monotonic)
     stage: str = ""
     built: int = 0
+    checks_passed: int = 0
+    checks_failed: int = 0
 
     def __call__(self, event: dg.DagsterEvent) -> None:
         step = event.step_key or ""
         if event.event_type == dg.DagsterEventType.STEP_START and stage_of(step) != self.stage:
             self.stage = stage_of(step)
             self._line(self._start_text())
+        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
+            if event.asset_check_evaluation_data.passed:
+                self.checks_passed += 1
+            else:
+                self.checks_failed += 1
         elif event.is_step_materialization and self.stage == "models":
             self.built += 1
             every = max(1, self.models // STEPS_PER_MODEL_LINE)
             if self.built % every == 0 or self.built == self.models:
                 key = event.asset_key.to_user_string() if event.asset_key else ""
-                self._line(f"models {self.built}/{self.models} ({key})")
+                self._line(f"models {self.built}/{self.models} ({key}), {self._checks_text()}")
+
+    def _checks_text(self) -> str:
+        return f"checks {self.checks_passed} passed, {self.checks_failed} failed"
 
     def _start_text(self) -> str:
         if self.stage == "models":

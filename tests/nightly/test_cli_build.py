@@ -133,6 +133,14 @@ def test_each_stage_prints_a_progress_line_as_it_starts(build: Build) -> None:
     assert counts[-1][0] == counts[-1][1]
 
 
+def test_model_lines_count_the_checks_run_so_far(build: Build) -> None:
+    checks = re.findall(r"^\[ *\d+s\] models \d+/\d+ \(.+\), checks (\d+) passed, (\d+) failed$",
+                        build.output, flags=re.MULTILINE)  # fmt: skip
+    passed = [int(p) for p, _ in checks]
+    assert passed == sorted(passed) and passed[-1] > 0
+    assert {failed for _, failed in checks} == {"0"}
+
+
 def test_the_summary_lists_assets_in_the_order_the_run_built_them(build: Build) -> None:
     rows = re.findall(r"^│ (\S+) +│ +([\d,]*) │ +([\d,]*) │ +([\d,]*) │$", build.output,
                       flags=re.MULTILINE)  # fmt: skip
