@@ -21,7 +21,7 @@ $(RUNTIME): pyproject.toml | $(BIN)/python
 # The tests' DuckDB 1.x client (BI drivers ship 1.x) lives beside the 2.x one, in its own folder.
 $(DEV): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m pip install --quiet --upgrade --target $(VENV)/duckdb1 'duckdb<2'
+	$(BIN)/python -m pip install --quiet --no-warn-conflicts --upgrade --target $(VENV)/duckdb1 'duckdb<2'
 	touch $(DEV) $(RUNTIME)
 
 setup: $(DEV)
