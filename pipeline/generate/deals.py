@@ -1,5 +1,6 @@
 """Opportunities and their stage histories: deals from qualified people, historical won deals
-of existing customers (before the window), and renewals ~12 months after a won deal."""
+of existing customers (before the window), and renewals ~12 months after a won deal or a won
+renewal."""
 
 from __future__ import annotations
 
@@ -145,36 +146,37 @@ def build_deals(
     regressed = np.r_[first.regressed, hist.regressed]
     reopened = np.r_[first.reopened, hist.reopened]
 
-    # 3. renewals of deals whose final delivered state is Closed Won
-    delivered = t < spec.t_end
-    final_stage = np.full(n1 + n2, -1, dtype=np.int64)
-    final_t = np.zeros(n1 + n2, dtype=np.int64)
-    order = np.lexsort((t[delivered], opp[delivered]))
-    final_stage[opp[delivered][order]] = stage[delivered][order]
-    final_t[opp[delivered][order]] = t[delivered][order]
-    won_idx = np.flatnonzero(final_stage == WON)
-    r_created = final_t[won_idx] + 320 * DAY
-    keep = r_created < spec.t_end
-    won_idx, r_created = won_idx[keep], r_created[keep]
-    renew = _simulate(rng, r_created, P_RENEWAL_WON)
-    n3 = len(won_idx)
+    # 3. a renewal ~320 days after each deal whose final delivered state is Closed Won, and of
+    # each won renewal in turn, so customers keep renewing through the window
     base = n1 + n2
-    opp = np.r_[opp, renew.opp + base]
-    t = np.r_[t, renew.t]
-    stage = np.r_[stage, renew.stage]
-    position = np.r_[position, renew.position]
-    created = np.r_[created, r_created]
-    company = np.r_[company, company[won_idx]]
-    primary = np.r_[primary, primary[won_idx]]
-    types = np.r_[types, np.full(n3, "Renewal")]
-    base_amount = np.r_[
-        base_amount, np.minimum(base_amount[won_idx] * rng.uniform(1.0, 1.15, n3), 200_000)
-    ]
-    campaign = np.r_[campaign, np.full(n3, -1)]
-    source = np.r_[source, np.full(n3, "Existing Customer")]
-    regressed = np.r_[regressed, renew.regressed]
-    reopened = np.r_[reopened, renew.reopened]
-    n = base + n3
+    won_idx, won_t = _won(opp, t, stage, base, spec.t_end)
+    while True:
+        r_created = won_t + 320 * DAY
+        keep = r_created < spec.t_end
+        won_idx, r_created = won_idx[keep], r_created[keep]
+        if not len(won_idx):
+            break
+        renew = _simulate(rng, r_created, P_RENEWAL_WON)
+        n3 = len(won_idx)
+        opp = np.r_[opp, renew.opp + base]
+        t = np.r_[t, renew.t]
+        stage = np.r_[stage, renew.stage]
+        position = np.r_[position, renew.position]
+        created = np.r_[created, r_created]
+        company = np.r_[company, company[won_idx]]
+        primary = np.r_[primary, primary[won_idx]]
+        types = np.r_[types, np.full(n3, "Renewal")]
+        base_amount = np.r_[
+            base_amount, np.minimum(base_amount[won_idx] * rng.uniform(1.0, 1.15, n3), 200_000)
+        ]
+        campaign = np.r_[campaign, np.full(n3, -1)]
+        source = np.r_[source, np.full(n3, "Existing Customer")]
+        regressed = np.r_[regressed, renew.regressed]
+        reopened = np.r_[reopened, renew.reopened]
+        renewed, won_t = _won(renew.opp, renew.t, renew.stage, n3, spec.t_end)
+        won_idx = renewed + base
+        base += n3
+    n = base
 
     # amounts change at Proposal for some deals; close dates follow the stage
     changes = rng.random(n) < 0.4
@@ -205,6 +207,18 @@ def build_deals(
         regressed=regressed,
         reopened=reopened,
     )
+
+
+def _won(opp: I64, t: I64, stage: I64, n: int, t_end: int) -> tuple[I64, I64]:
+    """The deals (of `n`) whose last stage delivered before `t_end` is Closed Won, and when."""
+    delivered = t < t_end
+    final_stage = np.full(n, -1, dtype=np.int64)
+    final_t = np.zeros(n, dtype=np.int64)
+    order = np.lexsort((t[delivered], opp[delivered]))
+    final_stage[opp[delivered][order]] = stage[delivered][order]
+    final_t[opp[delivered][order]] = t[delivered][order]
+    won = np.flatnonzero(final_stage == WON).astype(np.int64)
+    return won, final_t[won]
 
 
 def _amounts(rng: np.random.Generator, n: int) -> F64:
